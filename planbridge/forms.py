@@ -1,0 +1,51 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .models import Plan, Profile
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = [
+            "title",
+            "background",
+            "start",
+            "end",
+            "owner",
+            "team",
+            "communication_mechanism",
+            "review_cadence",
+        ]
+        widgets = {
+            "start": DateInput(),
+            "end": DateInput(),
+            "team": forms.CheckboxSelectMultiple(),
+            "background": forms.Textarea(attrs={"rows": 4}),
+            "communication_mechanism": forms.Textarea(attrs={"rows": 3}),
+            "review_cadence": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        users = get_user_model().objects.filter(is_active=True).order_by("username")
+        self.fields["owner"].queryset = users
+        self.fields["team"].queryset = users
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end date must not be before the start date."))
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["language", "digest_opt_out"]

@@ -1,0 +1,30 @@
+"""State changes of the core: plans and profiles. Each runs in one transaction."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import permissions
+from .models import Plan, Profile
+
+
+@transaction.atomic
+def plan_save(*, actor, plan: Plan, team) -> Plan:
+    """Saves a plan and its team; only PMs may create or change plans."""
+    if not permissions.is_pm(actor):
+        raise PermissionDenied(_("Only project managers can create or change plans."))
+    plan.full_clean()
+    plan.save()
+    plan.team.set(team)
+    return plan
+
+
+@transaction.atomic
+def profile_update(*, user, language: str, digest_opt_out: bool) -> Profile:
+    """Stores the user's language and digest preference."""
+    profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+    profile.language = language
+    profile.digest_opt_out = digest_opt_out
+    profile.full_clean()
+    profile.save()
+    return profile

@@ -1,0 +1,130 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from . import permissions, selectors, services
+from .celery import app as celery_app
+from .forms import PlanForm, ProfileForm
+from .models import Plan, Profile
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """200 only when the database and the broker both answer; 503 otherwise."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as exc:  # any driver error means "not healthy"
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        checks["broker"] = "ok"
+    except Exception as exc:
+        checks["broker"] = f"error: {exc.__class__.__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(checks, status=200 if healthy else 503)
+
+
+@login_not_required
+def set_language(request):
+    """Switches the language for this browser and, when logged in, the user's profile."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = redirect(next_url)
+    if language not in dict(settings.LANGUAGES):
+        messages.error(request, _("Unknown language."))
+        return response
+    if request.user.is_authenticated:
+        Profile.objects.filter(user=request.user).update(language=language)
+    translation.activate(language)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+    return response
+
+
+def profile(request):
+    user_profile, _created = Profile.objects.get_or_create(user=request.user)
+    form = ProfileForm(request.POST or None, instance=user_profile)
+    if request.method == "POST" and form.is_valid():
+        services.profile_update(
+            user=request.user,
+            language=form.cleaned_data["language"],
+            digest_opt_out=form.cleaned_data["digest_opt_out"],
+        )
+        translation.activate(form.cleaned_data["language"])
+        messages.success(request, _("Your preferences were saved."))
+        response = redirect("profile")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"], samesite="Lax"
+        )
+        return response
+    memberships = request.user.memberships.select_related("department")
+    return render(
+        request,
+        "planbridge/profile.html",
+        {"form": form, "memberships": memberships, "is_pm": permissions.is_pm(request.user)},
+    )
+
+
+def dashboard(request):
+    return render(request, "planbridge/dashboard.html", {})
+
+
+def plan_list(request):
+    return render(
+        request,
+        "planbridge/plan_list.html",
+        {"plans": selectors.plan_list(), "can_create": permissions.is_pm(request.user)},
+    )
+
+
+def plan_detail(request, pk):
+    plan = get_object_or_404(selectors.plan_list(), pk=pk)
+    return render(
+        request,
+        "planbridge/plan_detail.html",
+        {
+            "plan": plan,
+            "team_by_department": selectors.plan_team_by_department(plan),
+            "can_edit": permissions.is_pm(request.user),
+        },
+    )
+
+
+def _plan_form_page(request, plan):
+    if not permissions.is_pm(request.user):
+        raise PermissionDenied
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        saved = services.plan_save(
+            actor=request.user, plan=form.save(commit=False), team=form.cleaned_data["team"]
+        )
+        messages.success(request, _("The plan was saved."))
+        return redirect("plan_detail", pk=saved.pk)
+    return render(request, "planbridge/plan_form.html", {"form": form, "plan": plan})
+
+
+def plan_create(request):
+    return _plan_form_page(request, Plan(owner=request.user))
+
+
+def plan_edit(request, pk):
+    return _plan_form_page(request, get_object_or_404(Plan, pk=pk))

@@ -1,0 +1,238 @@
+"""Monthly reviews, their findings, where findings were carried, and digest deliveries.
+
+The bridge rule (DESIGN.md): every finding of a closed review gets a disposition, carried
+(an accepted Carryover into a later month's plan item) or dismissed with a reason; one
+left without either past the grace period is flagged by reviews.tasks.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from goals.models import PlanItem
+from planbridge.models import Department, Plan
+
+
+class Review(models.Model):
+    """A monthly review session (`month` holds the month's first day)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    month = models.DateField(_("month"))
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        verbose_name=_("plan"),
+    )
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="facilitated_reviews",
+        verbose_name=_("facilitator"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-month", "plan__title"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.CheckConstraint(condition=Q(month__day=1), name="review_month_is_first_day"),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_at__isnull=False),
+                name="review_closed_has_closed_at",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"
+
+
+class Finding(models.Model):
+    class Kind(models.TextChoices):
+        PROBLEM = "problem", _("Problem")
+        LESSON = "lesson", _("Lesson")
+        SUCCESS = "success", _("Success")
+        RISK = "risk", _("Risk")
+
+    class Severity(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    class EvidenceKind(models.TextChoices):
+        GOAL = "goal", _("Goal behind expectation")
+        PLAN_ITEM = "plan_item", _("Plan item not done")
+        WEEKLY_UPDATE = "weekly_update", _("Problem from a weekly update")
+        ASK = "ask", _("Ask declined or unanswered")
+        ACTION_ITEM = "action_item", _("Overdue action item")
+        CONFLICT = "conflict", _("Rhythm conflict")
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="findings", verbose_name=_("review")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    detail = models.TextField(_("detail"), blank=True)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="findings",
+        verbose_name=_("owning department"),
+    )
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM
+    )
+    evidence_kind = models.CharField(
+        _("evidence"), max_length=20, choices=EvidenceKind.choices, blank=True
+    )
+    evidence_object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="findings_recorded",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    dismissed_at = models.DateTimeField(_("dismissed at"), null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings_dismissed",
+        verbose_name=_("dismissed by"),
+    )
+    dismissal_reason = models.TextField(_("reason for dismissal"), blank=True)
+    # Set by the flag job (one UPDATE), cleared by carrying or dismissing (reviews.services).
+    flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "department__name", "created_at"]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dismissed_at__isnull=True) | ~Q(dismissal_reason=""),
+                name="finding_dismissal_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["review"],
+                condition=Q(dismissed_at__isnull=True, flagged_at__isnull=True),
+                name="finding_undisposed_unflagged",
+            ),
+            models.Index(
+                fields=["flagged_at"], condition=Q(flagged_at__isnull=False), name="finding_flagged"
+            ),
+            models.Index(fields=["department", "review"], name="finding_department_review"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Carryover(models.Model):
+    """A finding carried into a plan item of a later month.
+
+    A coordinator may propose an item for another department; the carryover counts as a
+    disposition only once accepted (`accepted_at` set). Direct carries are accepted at once.
+    """
+
+    finding = models.ForeignKey(
+        Finding, on_delete=models.PROTECT, related_name="carryovers", verbose_name=_("finding")
+    )
+    plan_item = models.ForeignKey(
+        PlanItem, on_delete=models.PROTECT, related_name="carryovers", verbose_name=_("plan item")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="carryovers_made",
+        verbose_name=_("carried by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carryovers_accepted",
+        verbose_name=_("accepted by"),
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("carryover")
+        verbose_name_plural = _("carryovers")
+        constraints = [
+            models.UniqueConstraint(fields=["finding", "plan_item"], name="carryover_unique"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["finding"],
+                condition=Q(accepted_at__isnull=False),
+                name="carryover_accepted",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.finding} → {self.plan_item}"
+
+
+class DigestDelivery(models.Model):
+    """One digest email for one user on one day: claimed before sending, never doubled."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="digest_deliveries",
+        verbose_name=_("user"),
+    )
+    date = models.DateField(_("date"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    finding_count = models.PositiveIntegerField(_("findings"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date", "user"]
+        verbose_name = _("digest delivery")
+        verbose_name_plural = _("digest deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "date"], name="digestdelivery_one_per_day"),
+        ]
+        indexes = [models.Index(fields=["status", "date"], name="digestdelivery_status_date")]
+
+    def __str__(self):
+        return f"{self.user} · {self.date} · {self.status}"

@@ -1,0 +1,86 @@
+"""Shared fixtures: the named people of the permission tests (STYLE.md) and logged-in clients.
+
+Pat is a PM; Dana coordinates Development; Mia coordinates Marketing; Sam coordinates
+Sales; Sid is a Sales member; Dev is a Development member. `anon` is a client with no login.
+"""
+
+import pytest
+from django.test import Client
+
+from planbridge.models import Membership
+
+from .factories import DepartmentFactory, MembershipFactory, PlanFactory, UserFactory, make_pm
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def departments(db):
+    return {
+        "dev": DepartmentFactory(name="Product Development", slug="development"),
+        "marketing": DepartmentFactory(name="Marketing", slug="marketing"),
+        "sales": DepartmentFactory(name="Sales", slug="sales"),
+    }
+
+
+def _member(username, department, role):
+    user = UserFactory(username=username, first_name=username.split(".")[0].title())
+    MembershipFactory(user=user, department=department, role=role)
+    return user
+
+
+@pytest.fixture
+def pm(db):
+    return make_pm("pat.pm")
+
+
+@pytest.fixture
+def dev_coordinator(departments):
+    return _member("dana.dev", departments["dev"], Membership.Role.COORDINATOR)
+
+
+@pytest.fixture
+def marketing_coordinator(departments):
+    return _member("mia.marketing", departments["marketing"], Membership.Role.COORDINATOR)
+
+
+@pytest.fixture
+def sales_coordinator(departments):
+    return _member("sam.sales", departments["sales"], Membership.Role.COORDINATOR)
+
+
+@pytest.fixture
+def sales_member(departments):
+    return _member("sid.sales", departments["sales"], Membership.Role.MEMBER)
+
+
+@pytest.fixture
+def dev_member(departments):
+    return _member("devon.dev", departments["dev"], Membership.Role.MEMBER)
+
+
+@pytest.fixture
+def plan(pm, dev_coordinator, marketing_coordinator, sales_coordinator):
+    plan = PlanFactory(title="New product launch", owner=pm)
+    plan.team.set([pm, dev_coordinator, marketing_coordinator, sales_coordinator])
+    return plan
+
+
+@pytest.fixture
+def client_for(db):
+    """client_for(user) -> a test Client logged in as that user."""
+
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def anon(db):
+    return Client()
