@@ -4,6 +4,7 @@ Use the `page` fixture and `login(page, live_server, username)`; the demo data c
 the `demo` fixture (seed_demo), whose users all have the password planbridge.
 """
 
+import io
 import os
 
 import pytest
@@ -57,7 +58,7 @@ def page(browser, live_server):
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed_demo", "--lang", "en", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", "--lang", "en", stdout=io.StringIO())
 
 
 def login(page, username: str, password: str = "planbridge") -> None:
