@@ -1,0 +1,187 @@
+"""Read-side queries of reviews: deadlines and dispositions of findings (the bridge rule),
+review pages, carry targets. Evidence, rates and traces live in sibling modules and are
+re-exported here."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from goals.models import PlanItem
+
+from .models import Carryover, Finding, Review
+
+
+def grace_period() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.PLANBRIDGE_CARRY_GRACE_DAYS)
+
+
+def finding_deadline(finding: Finding) -> datetime.datetime | None:
+    """The moment by which the finding must be carried or dismissed: its review's closed_at
+    plus PLANBRIDGE_CARRY_GRACE_DAYS; None while the review is not closed."""
+    closed_at = finding.review.closed_at
+    if closed_at is None:
+        return None
+    return closed_at + grace_period()
+
+
+def carryover_queryset() -> QuerySet[Carryover]:
+    return Carryover.objects.select_related(
+        "plan_item__department", "created_by", "accepted_by"
+    ).order_by("plan_item__month", "plan_item__department__name", "pk")
+
+
+def finding_queryset() -> QuerySet[Finding]:
+    """Findings with review, department, people and carryovers (and their items) loaded —
+    everything finding_disposition() reads, in three queries per page."""
+    return Finding.objects.select_related(
+        "review__plan", "department", "created_by", "dismissed_by"
+    ).prefetch_related(Prefetch("carryovers", queryset=carryover_queryset()))
+
+
+@dataclass
+class Disposition:
+    """Where a finding stands under the bridge rule."""
+
+    state: str  # "carried" | "dismissed" | "open" | "undue" (review not closed yet)
+    carried: list = field(default_factory=list)  # accepted Carryovers
+    proposed: list = field(default_factory=list)  # Carryovers waiting for acceptance
+    reason: str = ""
+    disposed_at: datetime.datetime | None = None
+    deadline: datetime.datetime | None = None
+    days_left: int | None = None  # whole days until the deadline, for open findings
+    overdue: bool = False
+    in_time: bool | None = None  # disposed by the deadline (None while not disposed)
+
+
+def finding_disposition(finding: Finding, *, now: datetime.datetime | None = None) -> Disposition:
+    """The finding's disposition from its loaded carryovers (use finding_queryset()):
+    carried → accepted items, dismissed → reason, open → days left or overdue."""
+    now = now or timezone.now()
+    carryovers = list(finding.carryovers.all())
+    carried = [c for c in carryovers if c.accepted_at is not None]
+    proposed = [c for c in carryovers if c.accepted_at is None]
+    deadline = finding_deadline(finding)
+    moments = [c.accepted_at for c in carried]
+    if finding.dismissed_at is not None:
+        moments.append(finding.dismissed_at)
+    disposed_at = min(moments) if moments else None
+    if finding.dismissed_at is not None:
+        state = "dismissed"
+    elif carried:
+        state = "carried"
+    elif deadline is None:
+        state = "undue"
+    else:
+        state = "open"
+    disposition = Disposition(
+        state=state,
+        carried=carried,
+        proposed=proposed,
+        reason=finding.dismissal_reason,
+        disposed_at=disposed_at,
+        deadline=deadline,
+    )
+    if disposed_at is not None and deadline is not None:
+        disposition.in_time = disposed_at <= deadline
+    if state == "open":
+        disposition.overdue = now > deadline
+        if not disposition.overdue:
+            disposition.days_left = (deadline - now).days
+    return disposition
+
+
+def review_list(*, plan=None, status: str | None = None) -> QuerySet[Review]:
+    """Reviews with plan and facilitator, annotated with finding counts (total, disposed,
+    flagged), newest month first; one query."""
+    reviews = Review.objects.select_related("plan", "facilitator").annotate(
+        finding_count=Count("findings", distinct=True),
+        dismissed_count=Count(
+            "findings", filter=Q(findings__dismissed_at__isnull=False), distinct=True
+        ),
+        carried_count=Count(
+            "findings",
+            filter=Q(findings__carryovers__accepted_at__isnull=False),
+            distinct=True,
+        ),
+        flagged_count=Count(
+            "findings", filter=Q(findings__flagged_at__isnull=False), distinct=True
+        ),
+    )
+    if plan is not None:
+        reviews = reviews.filter(plan=plan)
+    if status:
+        reviews = reviews.filter(status=status)
+    return reviews.order_by("-month", "plan__title", "pk")
+
+
+def review_detail(pk: int) -> Review:
+    """The review with plan and facilitator; raises Review.DoesNotExist."""
+    return Review.objects.select_related("plan", "facilitator").get(pk=pk)
+
+
+def review_findings(review: Review) -> list[tuple[Finding, Disposition]]:
+    """The review's findings (grouped by department, then recorded order), each with its
+    disposition; three queries."""
+    findings = finding_queryset().filter(review=review).order_by("department__name", "pk")
+    now = timezone.now()
+    result = []
+    for finding in findings:
+        finding.review = review
+        result.append((finding, finding_disposition(finding, now=now)))
+    return result
+
+
+def finding_detail(pk: int) -> Finding:
+    """One finding with everything its page shows; raises Finding.DoesNotExist."""
+    return finding_queryset().get(pk=pk)
+
+
+CARRY_TARGET_LIMIT = 200
+
+
+def carry_targets(finding: Finding, *, department_id: int | None = None) -> QuerySet[PlanItem]:
+    """Plan items a finding may be carried into: open items of a month after the review's
+    (of the review's plan when it has one), not already linked; at most CARRY_TARGET_LIMIT."""
+    review = finding.review
+    items = (
+        PlanItem.objects.select_related("department", "plan")
+        .filter(month__gt=review.month)
+        .exclude(status__in=[PlanItem.Status.DONE, PlanItem.Status.DROPPED])
+        .exclude(carryovers__finding=finding)
+    )
+    if review.plan_id:
+        items = items.filter(plan_id=review.plan_id)
+    if department_id:
+        items = items.filter(department_id=department_id)
+    return items.order_by("month", "department__name", "title", "pk")[:CARRY_TARGET_LIMIT]
+
+
+def pending_carryovers(*, department_ids) -> QuerySet[Carryover]:
+    """Carryovers proposed into items of these departments and not accepted yet."""
+    return (
+        Carryover.objects.filter(
+            accepted_at__isnull=True, plan_item__department_id__in=list(department_ids)
+        )
+        .select_related(
+            "finding__review", "finding__department", "plan_item__department", "created_by"
+        )
+        .order_by("created_at")
+    )
+
+
+def plan_item_findings(plan_item_id: int) -> list[Carryover]:
+    """Accepted and proposed carryovers into a plan item, with the finding and its review —
+    the findings the item came from; one query."""
+    return list(
+        Carryover.objects.filter(plan_item_id=plan_item_id)
+        .select_related("finding__review__plan", "finding__department")
+        .order_by("finding__review__month", "finding__pk")
+    )
+
+
+def first_disposal_annotation():
+    """The earliest accepted carryover per finding, for set-based rate queries."""
+    return Min("carryovers__accepted_at")
