@@ -13,8 +13,10 @@ from .factories import DepartmentFactory, MembershipFactory, PlanFactory, UserFa
 
 
 @pytest.fixture(autouse=True)
-def _english_by_default(settings):
+def _test_settings(settings):
     settings.LANGUAGE_CODE = "en"
+    # Hashing is deliberately slow; tests create hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
