@@ -236,3 +236,43 @@ class DigestDelivery(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.date} · {self.status}"
+
+
+class CarryProposal(models.Model):
+    """A coordinator's proposal of a new plan item for another department, made from a
+    finding of their own department. The receiving department's coordinator accepts it
+    (creating the item and an accepted Carryover) or declines it; either way it is removed.
+    Proposals into existing items are Carryovers with accepted_at unset."""
+
+    finding = models.ForeignKey(
+        Finding, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("finding")
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        related_name="carry_proposals",
+        verbose_name=_("department"),
+    )
+    month = models.DateField(_("month"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="carry_proposals",
+        verbose_name=_("proposed by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("carry proposal")
+        verbose_name_plural = _("carry proposals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__day=1), name="carryproposal_month_is_first_day"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -9,12 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from goals import services as goals_services
 from goals.models import PlanItem
 from planbridge import permissions
 from planbridge.models import Department, Plan
 from planbridge.periods import add_months, month_end, month_start
 
-from .models import Carryover, Finding, Review
+from .models import Carryover, CarryProposal, Finding, Review
 
 
 def _require_pm(actor, message: str) -> None:
@@ -170,7 +171,7 @@ def finding_dismiss(*, actor, finding: Finding, reason: str) -> Finding:
     finding = _locked_finding(finding)
     if finding.dismissed_at is not None:
         raise ValidationError(_("This finding has already been dismissed."))
-    if finding.carryovers.exists():
+    if finding.carryovers.exists() or finding.proposals.exists():
         raise ValidationError(
             _(
                 "This finding has been carried or proposed into a plan item; "
@@ -258,15 +259,19 @@ def finding_carry_new_item(
     owner=None,
 ) -> Carryover:
     """Creates a plan item from a finding (by default in the month after the review's, in the
-    review's plan) and carries the finding into it, in one step and one transaction."""
-    from goals import services as goals_services
-
+    review's plan) and carries the finding into it, in one step and one transaction. Only
+    for those who may plan for the department (a coordinator of another department uses
+    finding_propose_item)."""
     finding = _locked_finding(finding)
     month = month_start(month or add_months(finding.review.month, 1))
     start = start or month
     due = due or month_end(month)
     probe = PlanItem(month=month, department=department, title=title)
     accepted = _check_carry(actor, finding, probe)
+    if not accepted:
+        raise PermissionDenied(
+            _("Propose the item to that department's coordinator instead of creating it.")
+        )
     item = goals_services.plan_item_create(
         actor=actor,
         plan=finding.review.plan,
@@ -321,3 +326,95 @@ def carryover_decline(*, actor, carryover: Carryover) -> None:
     if not allowed:
         raise PermissionDenied(_("You may not decline this proposal."))
     carryover.delete()
+
+
+@transaction.atomic
+def finding_propose_item(
+    *,
+    actor,
+    finding: Finding,
+    department: Department,
+    title: str,
+    description: str = "",
+    month: datetime.date | None = None,
+) -> CarryProposal:
+    """A coordinator of the finding's department proposes a new plan item for another
+    department (month after the review's by default); nothing counts as carried until that
+    department's coordinator accepts it."""
+    finding = _locked_finding(finding)
+    month = month_start(month or add_months(finding.review.month, 1))
+    probe = PlanItem(month=month, department=department, title=title)
+    _check_carry(actor, finding, probe)
+    if not title.strip():
+        raise ValidationError(_("Give the proposed plan item a title."))
+    proposal = CarryProposal(
+        finding=finding,
+        department=department,
+        month=month,
+        title=title.strip(),
+        description=description.strip(),
+        proposed_by=actor,
+    )
+    proposal.full_clean()
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def carry_proposal_accept(
+    *,
+    actor,
+    proposal: CarryProposal,
+    start: datetime.date | None = None,
+    due: datetime.date | None = None,
+    owner=None,
+) -> Carryover:
+    """The receiving department's coordinator (or a PM) accepts a proposed item: the item is
+    created through goals.services.plan_item_create and the finding carried into it,
+    accepted at once (clearing the flag); the proposal is removed."""
+    proposal = (
+        CarryProposal.objects.select_for_update()
+        .select_related("finding__review", "department")
+        .get(pk=proposal.pk)
+    )
+    if not permissions.can_manage_department(actor, proposal.department_id):
+        raise PermissionDenied(
+            _("Only a coordinator of the proposed department can accept this proposal.")
+        )
+    finding = _locked_finding(proposal.finding)
+    if finding.dismissed_at is not None:
+        raise ValidationError(_("This finding was dismissed; it cannot be carried."))
+    item = goals_services.plan_item_create(
+        actor=actor,
+        plan=finding.review.plan,
+        department=proposal.department,
+        month=proposal.month,
+        title=proposal.title,
+        description=proposal.description,
+        owner=owner,
+        start=start or proposal.month,
+        due=due or month_end(proposal.month),
+    )
+    carryover = Carryover.objects.create(
+        finding=finding,
+        plan_item=item,
+        created_by=proposal.proposed_by,
+        accepted_by=actor,
+        accepted_at=timezone.now(),
+    )
+    Finding.objects.filter(pk=finding.pk).update(flagged_at=None)
+    proposal.delete()
+    return carryover
+
+
+@transaction.atomic
+def carry_proposal_decline(*, actor, proposal: CarryProposal) -> None:
+    """The receiving department's coordinator (or a PM) declines a proposed item, or its
+    proposer withdraws it."""
+    proposal = CarryProposal.objects.select_for_update().get(pk=proposal.pk)
+    allowed = proposal.proposed_by_id == actor.pk or permissions.can_manage_department(
+        actor, proposal.department_id
+    )
+    if not allowed:
+        raise PermissionDenied(_("You may not decline this proposal."))
+    proposal.delete()

@@ -1,17 +1,15 @@
-"""Read-side queries of reviews: deadlines and dispositions of findings (the bridge rule),
-review pages, carry targets. Evidence, rates and traces live in sibling modules and are
-re-exported here."""
+"""Findings and the bridge rule: deadlines, dispositions, review pages, carry targets."""
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from goals.models import PlanItem
 
-from .models import Carryover, Finding, Review
+from ..models import Carryover, CarryProposal, Finding, Review
 
 
 def grace_period() -> datetime.timedelta:
@@ -35,10 +33,16 @@ def carryover_queryset() -> QuerySet[Carryover]:
 
 def finding_queryset() -> QuerySet[Finding]:
     """Findings with review, department, people and carryovers (and their items) loaded —
-    everything finding_disposition() reads, in three queries per page."""
+    everything finding_disposition() reads, in four queries per page."""
     return Finding.objects.select_related(
         "review__plan", "department", "created_by", "dismissed_by"
-    ).prefetch_related(Prefetch("carryovers", queryset=carryover_queryset()))
+    ).prefetch_related(
+        Prefetch("carryovers", queryset=carryover_queryset()),
+        Prefetch(
+            "proposals",
+            queryset=CarryProposal.objects.select_related("department", "proposed_by"),
+        ),
+    )
 
 
 @dataclass
@@ -124,7 +128,7 @@ def review_detail(pk: int) -> Review:
 
 def review_findings(review: Review) -> list[tuple[Finding, Disposition]]:
     """The review's findings (grouped by department, then recorded order), each with its
-    disposition; three queries."""
+    disposition; four queries."""
     findings = finding_queryset().filter(review=review).order_by("department__name", "pk")
     now = timezone.now()
     result = []
@@ -182,6 +186,10 @@ def plan_item_findings(plan_item_id: int) -> list[Carryover]:
     )
 
 
-def first_disposal_annotation():
-    """The earliest accepted carryover per finding, for set-based rate queries."""
-    return Min("carryovers__accepted_at")
+def pending_proposals(*, department_ids) -> QuerySet[CarryProposal]:
+    """Proposed new items for these departments waiting for an answer."""
+    return (
+        CarryProposal.objects.filter(department_id__in=list(department_ids))
+        .select_related("finding__review", "finding__department", "department", "proposed_by")
+        .order_by("created_at")
+    )

@@ -1,0 +1,22 @@
+"""Read-side queries of reviews, by sub-topic: findings and their dispositions (the bridge
+rule), the month's evidence, the carry-over rate and dashboard figures, traces and the plan
+document's summary. Import from here: `from reviews.selectors import finding_deadline`."""
+
+from .evidence import Evidence, EvidenceLine, evidence_on_date, review_evidence  # noqa: F401
+from .findings import (  # noqa: F401
+    CARRY_TARGET_LIMIT,
+    Disposition,
+    carry_targets,
+    carryover_queryset,
+    finding_deadline,
+    finding_detail,
+    finding_disposition,
+    finding_queryset,
+    grace_period,
+    pending_carryovers,
+    pending_proposals,
+    plan_item_findings,
+    review_detail,
+    review_findings,
+    review_list,
+)
