@@ -2,6 +2,15 @@
 rule), the month's evidence, the carry-over rate and dashboard figures, traces and the plan
 document's summary. Import from here: `from reviews.selectors import finding_deadline`."""
 
+from .bridge import (  # noqa: F401
+    STATES,
+    BridgeCounts,
+    Rate,
+    bridge_counts,
+    bridge_finding_queryset,
+    bridge_findings,
+    state_filter,
+)
 from .evidence import Evidence, EvidenceLine, evidence_on_date, review_evidence  # noqa: F401
 from .findings import (  # noqa: F401
     CARRY_TARGET_LIMIT,

@@ -1,0 +1,177 @@
+"""The bridge rule in numbers (DESIGN.md "The bridge rule"): the carry-over rate per
+department and month, and the findings behind every figure.
+
+A finding of a closed review is *due* once its deadline (closed_at + grace days) has
+passed or once it is disposed; one still open inside its grace period is not due yet. It
+counts *in time* when its disposition (dismissal, or its first accepted carryover) came by
+the deadline; a disposition after the deadline is late. Carry-over rate = in time / due.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Carryover, Finding, Review
+from .findings import grace_period
+
+STATES = {
+    "due": _("due"),
+    "in_time": _("disposed in time"),
+    "late": _("disposed late"),
+    "overdue": _("open past the deadline"),
+    "open": _("open"),
+    "flagged": _("flagged"),
+    "undue": _("inside the grace period"),
+}
+
+
+def bridge_finding_queryset(*, now: datetime.datetime | None = None) -> QuerySet[Finding]:
+    """Findings annotated with `deadline`, `first_carried_at` and `disposed_at` (the
+    dismissal or first accepted carryover — the services never allow both)."""
+    first_carry = (
+        Carryover.objects.filter(finding=OuterRef("pk"), accepted_at__isnull=False)
+        .order_by("accepted_at")
+        .values("accepted_at")[:1]
+    )
+    return Finding.objects.annotate(
+        deadline=ExpressionWrapper(
+            F("review__closed_at") + Value(grace_period()), output_field=DateTimeField()
+        ),
+        first_carried_at=Subquery(first_carry, output_field=DateTimeField()),
+        disposed_at=Coalesce("dismissed_at", "first_carried_at", output_field=DateTimeField()),
+    )
+
+
+def state_filter(state: str, *, now: datetime.datetime) -> Q:
+    """The Q of one bridge state over bridge_finding_queryset()."""
+    closed = Q(review__status=Review.Status.CLOSED)
+    disposed = Q(disposed_at__isnull=False)
+    return {
+        "due": closed & (disposed | Q(deadline__lte=now)),
+        "in_time": closed & Q(disposed_at__lte=F("deadline")),
+        "late": closed & Q(disposed_at__gt=F("deadline")),
+        "overdue": closed & Q(disposed_at__isnull=True, deadline__lte=now),
+        "undue": closed & Q(disposed_at__isnull=True, deadline__gt=now),
+        "open": Q(disposed_at__isnull=True),
+        "flagged": Q(flagged_at__isnull=False),
+    }[state]
+
+
+def bridge_findings(
+    *,
+    plan=None,
+    month_from: datetime.date | None = None,
+    month_to: datetime.date | None = None,
+    department_ids=None,
+    state: str | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Finding]:
+    """Findings of reviews in the month range (of the plan, of the departments) in a bridge
+    state — the list behind every dashboard number."""
+    now = now or timezone.now()
+    findings = bridge_finding_queryset(now=now)
+    if plan is not None:
+        findings = findings.filter(review__plan=plan)
+    if month_from is not None:
+        findings = findings.filter(review__month__gte=month_from)
+    if month_to is not None:
+        findings = findings.filter(review__month__lte=month_to)
+    if department_ids is not None:
+        findings = findings.filter(department_id__in=list(department_ids))
+    if state:
+        findings = findings.filter(state_filter(state, now=now))
+    return findings
+
+
+@dataclass(frozen=True)
+class Rate:
+    due: int
+    in_time: int
+
+    @property
+    def late_or_open(self) -> int:
+        return self.due - self.in_time
+
+    @property
+    def value(self) -> float | None:
+        return self.in_time / self.due if self.due else None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.value is None else round(self.value * 100)
+
+
+@dataclass
+class BridgeCounts:
+    """Per department and month: rates; per department: open, flagged and overdue counts."""
+
+    rates: dict[tuple[int, datetime.date], Rate]
+    open: dict[int, int]
+    flagged: dict[int, int]
+    overdue: dict[int, int]
+
+    def rate(self, department_id: int | None = None, month: datetime.date | None = None) -> Rate:
+        """The rate summed over the cells matching the department and/or month."""
+        due = in_time = 0
+        for (dep, mon), cell in self.rates.items():
+            if department_id is not None and dep != department_id:
+                continue
+            if month is not None and mon != month:
+                continue
+            due += cell.due
+            in_time += cell.in_time
+        return Rate(due=due, in_time=in_time)
+
+
+def bridge_counts(
+    *,
+    plan=None,
+    month_from: datetime.date | None = None,
+    month_to: datetime.date | None = None,
+    department_ids=None,
+    now: datetime.datetime | None = None,
+) -> BridgeCounts:
+    """Every count of the bridge in one grouped query: per department and review month the
+    findings due and disposed in time; per department the open, flagged and overdue ones."""
+    now = now or timezone.now()
+    rows = (
+        bridge_findings(
+            plan=plan,
+            month_from=month_from,
+            month_to=month_to,
+            department_ids=department_ids,
+            now=now,
+        )
+        .values("department_id", "review__month")
+        .annotate(
+            due=Count("pk", filter=state_filter("due", now=now)),
+            in_time=Count("pk", filter=state_filter("in_time", now=now)),
+            open=Count("pk", filter=state_filter("open", now=now)),
+            flagged=Count("pk", filter=state_filter("flagged", now=now)),
+            overdue=Count("pk", filter=state_filter("overdue", now=now)),
+        )
+        .order_by()
+    )
+    counts = BridgeCounts(rates={}, open={}, flagged={}, overdue={})
+    for row in rows:
+        department_id, month = row["department_id"], row["review__month"]
+        if row["due"]:
+            counts.rates[(department_id, month)] = Rate(due=row["due"], in_time=row["in_time"])
+        for name in ("open", "flagged", "overdue"):
+            per_department = getattr(counts, name)
+            per_department[department_id] = per_department.get(department_id, 0) + row[name]
+    return counts
