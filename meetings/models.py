@@ -233,3 +233,40 @@ class ActionItem(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ReminderDelivery(models.Model):
+    """The claim of one weekly-update reminder: a row per coordinator and week, inserted
+    before the email is sent, so that two runs of the reminder job cannot both send."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not needed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminder_deliveries",
+        verbose_name=_("user"),
+    )
+    week = models.DateField(_("week"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    error = models.TextField(_("last error"), blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-week", "user__username"]
+        verbose_name = _("reminder delivery")
+        verbose_name_plural = _("reminder deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="reminderdelivery_once_a_week"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.week} · {self.get_status_display()}"

@@ -1,0 +1,239 @@
+"""Forms of weekly coordination. Rules that need the database live in meetings.services;
+forms check what a user can type wrong (dates, choices, required text)."""
+
+import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from goals.models import PlanItem
+from planbridge.forms import DateInput
+from planbridge.models import Department, Plan
+from planbridge.periods import add_months, month_start, today
+
+from .models import ActionItem, Ask
+
+ITEM_STATUS_PREFIX = "status_"
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class WeeklyUpdateForm(forms.Form):
+    progress = forms.CharField(
+        label=_("Progress this week"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    next_week = forms.CharField(
+        label=_("Plans for next week"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    problems = forms.CharField(
+        label=_("Problems and blockers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, plan_items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan_items = list(plan_items)
+        for item in self.plan_items:
+            self.fields[f"{ITEM_STATUS_PREFIX}{item.pk}"] = forms.ChoiceField(
+                label=item.title,
+                choices=PlanItem.Status.choices,
+                initial=item.status,
+            )
+
+    def status_fields(self):
+        """(plan item, bound field) pairs for the template's status table."""
+        return [(item, self[f"{ITEM_STATUS_PREFIX}{item.pk}"]) for item in self.plan_items]
+
+    def text_fields(self):
+        return [self["progress"], self["next_week"], self["problems"]]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(
+            (cleaned.get(name) or "").strip() for name in ("progress", "next_week", "problems")
+        ):
+            raise forms.ValidationError(
+                _("Write at least one of progress, plans for next week or problems.")
+            )
+        return cleaned
+
+    def item_statuses(self) -> dict:
+        return {
+            item: self.cleaned_data[f"{ITEM_STATUS_PREFIX}{item.pk}"] for item in self.plan_items
+        }
+
+
+def askable_plan_items():
+    """Plan items an ask may point at: open, and of the months around now (bounded)."""
+    current = month_start(today())
+    return (
+        PlanItem.objects.select_related("department")
+        .filter(month__gte=add_months(current, -1), month__lte=add_months(current, 2))
+        .exclude(status__in=[PlanItem.Status.DONE, PlanItem.Status.DROPPED])
+        .order_by("department__name", "due", "title")
+    )
+
+
+class PlanItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.department.name} · {obj.title} ({obj.due:%Y-%m-%d})"
+
+
+class AskForm(forms.Form):
+    from_department = forms.ModelChoiceField(
+        label=_("From department"), queryset=Department.objects.none()
+    )
+    to_department = forms.ModelChoiceField(
+        label=_("To department"), queryset=Department.objects.order_by("name")
+    )
+    what = forms.CharField(label=_("What is needed"), max_length=300)
+    why = forms.CharField(label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    needed_by = forms.DateField(label=_("Needed by"), widget=DateInput())
+    plan_item = PlanItemChoiceField(
+        label=_("Plan item (optional)"), queryset=PlanItem.objects.none(), required=False
+    )
+
+    def __init__(self, *args, from_departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_department"].queryset = from_departments
+        self.fields["plan_item"].queryset = askable_plan_items()
+
+    def clean_needed_by(self):
+        needed_by = self.cleaned_data["needed_by"]
+        if needed_by < today():
+            raise forms.ValidationError(_("The needed-by date cannot be in the past."))
+        return needed_by
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("from_department") and cleaned.get("from_department") == cleaned.get(
+            "to_department"
+        ):
+            self.add_error("to_department", _("An ask goes to another department."))
+        return cleaned
+
+
+class AskAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[("accept", _("Accept")), ("decline", _("Decline")), ("done", _("Mark done"))],
+    )
+    reply = forms.CharField(
+        label=_("Reply"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when declining."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("answer") == "decline" and not (cleaned.get("reply") or "").strip():
+            self.add_error("reply", _("Say why the ask is declined: a reply is required."))
+        return cleaned
+
+
+class AskFilterForm(forms.Form):
+    box = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("to_us", _("Asks to us")),
+            ("from_us", _("Our asks")),
+            ("all", _("All asks")),
+        ],
+    )
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("Any state")), ("waiting", _("Waiting (open or accepted)"))]
+        + list(Ask.State.choices),
+    )
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    plan = forms.ModelChoiceField(
+        label=_("Plan"), queryset=Plan.objects.none(), required=False, empty_label=_("No plan")
+    )
+    facilitator = UserChoiceField(label=_("Facilitator"), queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
+        self.fields["facilitator"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .order_by("first_name", "last_name", "username")
+        )
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if abs((date - today()).days) > 366:
+            raise forms.ValidationError(_("Choose a date within a year of today."))
+        return date
+
+
+class MeetingRecordForm(forms.Form):
+    attendees = UserMultipleChoiceField(
+        label=_("Attendees"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = people
+
+
+class ActionItemForm(forms.Form):
+    title = forms.CharField(label=_("Action"), max_length=300)
+    owner = UserChoiceField(label=_("Owner"), queryset=get_user_model().objects.none())
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.order_by("name")
+    )
+    due = forms.DateField(label=_("Due"), widget=DateInput())
+
+    def __init__(self, *args, people, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.fields["owner"].queryset = people
+
+    def clean_due(self):
+        due = self.cleaned_data["due"]
+        if due < self.meeting.date:
+            raise forms.ValidationError(
+                _("An action cannot be due before the meeting that agreed it.")
+            )
+        if due > self.meeting.date + datetime.timedelta(days=366):
+            raise forms.ValidationError(_("Choose a due date within a year of the meeting."))
+        return due
+
+
+class ActionItemStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionItem.Status.choices)
+
+
+def meeting_plan_choices(user, is_pm: bool):
+    """Plans a user may create meetings for: all for PMs, else the plans they own."""
+    plans = Plan.objects.order_by("-start", "title")
+    return plans if is_pm else plans.filter(Q(owner=user))

@@ -1,0 +1,58 @@
+"""What a user's private calendar feed lists: their meetings, and the due dates of their
+open action items and plan items."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from goals.models import PlanItem
+from planbridge import permissions
+from planbridge.models import Profile
+from planbridge.periods import today
+
+from ..models import ActionItem, Meeting
+
+# The feed looks this far back; later entries are all included.
+FEED_HISTORY_DAYS = 90
+
+
+@dataclass
+class CalendarEntries:
+    meetings: list[Meeting]
+    action_items: list[ActionItem]
+    plan_items: list[PlanItem]
+
+
+def profile_for_calendar_token(token: str) -> Profile | None:
+    """The profile whose feed token this is; None for an unknown or revoked token."""
+    if not token:
+        return None
+    return Profile.objects.select_related("user").filter(calendar_token=token).first()
+
+
+def calendar_entries(user) -> CalendarEntries:
+    """The user's feed in three queries: meetings they facilitate, attended or whose plan
+    team (or, without plan, whose company) they belong to; their open actions and items."""
+    since = today() - datetime.timedelta(days=FEED_HISTORY_DAYS)
+    mine = Q(facilitator=user) | Q(attendees=user) | Q(plan__team=user)
+    if permissions.member_department_ids(user) or permissions.is_pm(user):
+        mine |= Q(plan__isnull=True)
+    meetings = list(
+        Meeting.objects.filter(mine, date__gte=since)
+        .select_related("plan", "facilitator")
+        .distinct()
+        .order_by("date", "pk")
+    )
+    action_items = list(
+        ActionItem.objects.filter(owner=user, status=ActionItem.Status.OPEN, due__gte=since)
+        .select_related("meeting", "department")
+        .order_by("due", "pk")
+    )
+    plan_items = list(
+        PlanItem.objects.filter(owner=user, due__gte=since)
+        .exclude(status__in=[PlanItem.Status.DONE, PlanItem.Status.DROPPED])
+        .select_related("department", "plan")
+        .order_by("due", "pk")
+    )
+    return CalendarEntries(meetings=meetings, action_items=action_items, plan_items=plan_items)

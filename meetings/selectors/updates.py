@@ -1,0 +1,152 @@
+"""Weekly updates and the "This week" page: which plan a department reports on, its update,
+its current plan items, and who has not submitted."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from goals.models import PlanItem
+from goals.selectors import current_plan_items
+from planbridge import permissions
+from planbridge.models import Department, Membership, Plan
+from planbridge.periods import today, week_start
+
+from ..models import ActionItem, Ask, Meeting, WeeklyUpdate
+from .asks import WAITING, ask_list
+
+
+def active_plans(on_date: datetime.date) -> QuerySet[Plan]:
+    """Plans running on `on_date`, newest first."""
+    return Plan.objects.filter(start__lte=on_date, end__gte=on_date).order_by("-start", "title")
+
+
+def default_plan_for(*, department_id: int, on_date: datetime.date) -> Plan | None:
+    """The newest running plan whose team has someone of the department, else None."""
+    return (
+        active_plans(on_date)
+        .filter(team__memberships__department_id=department_id)
+        .distinct()
+        .first()
+    )
+
+
+def weekly_update_queryset() -> QuerySet[WeeklyUpdate]:
+    """Updates with department, plan, author and the asks raised in them loaded."""
+    return WeeklyUpdate.objects.select_related("department", "plan", "author").prefetch_related(
+        Prefetch("asks", queryset=Ask.objects.select_related("to_department").order_by("pk"))
+    )
+
+
+def weekly_update_for(
+    *, department_id: int, week: datetime.date, plan: Plan | None
+) -> WeeklyUpdate | None:
+    """The department's update of the week for the plan (or without plan), if any."""
+    return (
+        weekly_update_queryset().filter(department_id=department_id, week=week, plan=plan).first()
+    )
+
+
+def recent_updates(*, department_id: int, before: datetime.date, limit: int = 8):
+    """The department's latest updates before the given week, newest first."""
+    return (
+        WeeklyUpdate.objects.select_related("plan", "author")
+        .filter(department_id=department_id, week__lt=before)
+        .order_by("-week", "pk")[:limit]
+    )
+
+
+def departments_missing_update_for(*, user_id: int, week: datetime.date) -> QuerySet[Department]:
+    """Departments the user coordinates that have no update at all for the week."""
+    return Department.objects.filter(
+        memberships__user_id=user_id, memberships__role=Membership.Role.COORDINATOR
+    ).filter(~Exists(WeeklyUpdate.objects.filter(department=OuterRef("pk"), week=week)))
+
+
+def reminder_recipient_ids(*, week: datetime.date) -> list[int]:
+    """Active coordinators (with an email) of departments with no update for the week."""
+    missing = ~Exists(WeeklyUpdate.objects.filter(department=OuterRef("department"), week=week))
+    return list(
+        Membership.objects.filter(missing, role=Membership.Role.COORDINATOR, user__is_active=True)
+        .exclude(user__email="")
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+@dataclass
+class ThisWeek:
+    week: datetime.date
+    department: Department | None
+    plan: Plan | None
+    update: WeeklyUpdate | None
+    can_write: bool
+    plan_items: list[PlanItem] = field(default_factory=list)
+    asks_to_us: list[Ask] = field(default_factory=list)
+    asks_from_us: list[Ask] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    my_action_items: list[ActionItem] = field(default_factory=list)
+    earlier_updates: list[WeeklyUpdate] = field(default_factory=list)
+    week_updates: list[WeeklyUpdate] = field(default_factory=list)
+
+
+def this_week_overview(
+    *, user, department: Department | None, plan: Plan | None, week: datetime.date | None = None
+) -> ThisWeek:
+    """Everything the "This week" page shows for the user and one of their departments, in
+    a fixed number of queries whatever the data size."""
+    week = week or week_start(today())
+    overview = ThisWeek(
+        week=week,
+        department=department,
+        plan=plan,
+        update=None,
+        can_write=department is not None and permissions.is_coordinator_of(user, department.pk),
+    )
+    if department is not None:
+        overview.update = weekly_update_for(department_id=department.pk, week=week, plan=plan)
+        overview.plan_items = list(
+            current_plan_items(department_id=department.pk, on_date=today(), plan=plan)
+            .select_related("plan", "owner")
+            .order_by("due", "pk")
+        )
+        overview.asks_to_us = list(ask_list(to_department_ids=[department.pk], states=WAITING)[:50])
+        overview.asks_from_us = list(
+            ask_list(from_department_ids=[department.pk]).filter(
+                Q(state__in=WAITING) | Q(answered_at__date__gte=week - datetime.timedelta(days=7))
+            )[:50]
+        )
+        overview.earlier_updates = list(recent_updates(department_id=department.pk, before=week))
+    else:
+        overview.week_updates = list(
+            weekly_update_queryset().filter(week=week).order_by("department__name", "pk")[:200]
+        )
+    overview.meetings = list(
+        Meeting.objects.select_related("plan", "facilitator").filter(week=week).order_by("date")
+    )
+    overview.my_action_items = list(
+        ActionItem.objects.select_related("meeting", "department")
+        .filter(owner=user, status=ActionItem.Status.OPEN)
+        .order_by("due", "pk")[:50]
+    )
+    return overview
+
+
+def user_departments(user) -> list[Department]:
+    """The departments the user belongs to, coordinated ones first, then by name."""
+    memberships = (
+        Membership.objects.filter(user=user)
+        .select_related("department")
+        .order_by("role", "department__name")
+    )
+    return [membership.department for membership in memberships]
+
+
+def people_for_meeting(meeting: Meeting):
+    """People who may be attendees or action owners: the plan's team, or everyone active."""
+    users = get_user_model().objects.filter(is_active=True)
+    if meeting.plan_id is not None:
+        users = users.filter(plan_teams=meeting.plan_id)
+    return users.order_by("first_name", "last_name", "username")

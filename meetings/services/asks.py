@@ -1,0 +1,100 @@
+"""Asks between departments: open -> accepted | declined (with a reply) -> done, answered
+only by a coordinator of the receiving department."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from goals.models import PlanItem
+from planbridge.models import Department
+from planbridge.periods import today
+
+from .. import permissions
+from ..models import Ask, WeeklyUpdate
+
+ANSWERS = ("accept", "decline", "done")
+
+
+@transaction.atomic
+def ask_raise(
+    *,
+    actor,
+    from_department: Department,
+    to_department: Department,
+    what: str,
+    why: str = "",
+    needed_by: datetime.date,
+    plan_item: PlanItem | None = None,
+    weekly_update: WeeklyUpdate | None = None,
+) -> Ask:
+    """Creates an open ask from a department the actor coordinates to another department."""
+    if not permissions.can_raise_ask(actor, from_department.pk):
+        raise PermissionDenied(_("Only coordinators of the asking department can raise an ask."))
+    if from_department.pk == to_department.pk:
+        raise ValidationError(_("An ask goes to another department."))
+    if not what.strip():
+        raise ValidationError(_("Say what is needed."))
+    if needed_by < today():
+        raise ValidationError(_("The needed-by date cannot be in the past."))
+    if weekly_update is not None and weekly_update.department_id != from_department.pk:
+        raise ValidationError(
+            _("An ask raised from an update comes from that update's department.")
+        )
+    ask = Ask(
+        from_department=from_department,
+        to_department=to_department,
+        what=what.strip(),
+        why=why.strip(),
+        needed_by=needed_by,
+        plan_item=plan_item,
+        plan=plan_item.plan if plan_item else (weekly_update.plan if weekly_update else None),
+        weekly_update=weekly_update,
+        created_by=actor,
+    )
+    ask.full_clean()
+    ask.save()
+    return ask
+
+
+@transaction.atomic
+def ask_answer(*, actor, ask: Ask, answer: str, reply: str = "") -> Ask:
+    """Accepts, declines (a reply is required) or completes an ask sent to a department the
+    actor coordinates; the state moves only forward and a decline is final."""
+    if answer not in ANSWERS:
+        raise ValidationError(_("Unknown answer."))
+    ask = Ask.objects.select_for_update().get(pk=ask.pk)
+    if not permissions.can_answer_ask(actor, ask):
+        raise PermissionDenied(
+            _("Only coordinators of the receiving department can answer this ask.")
+        )
+    reply = reply.strip()
+    allowed_from = {
+        "accept": {Ask.State.OPEN},
+        "decline": {Ask.State.OPEN, Ask.State.ACCEPTED},
+        "done": {Ask.State.OPEN, Ask.State.ACCEPTED},
+    }[answer]
+    if ask.state not in allowed_from:
+        raise ValidationError(
+            _("This ask is already %(state)s and cannot be changed that way.")
+            % {"state": ask.get_state_display().lower()}
+        )
+    now = timezone.now()
+    if answer == "decline":
+        if not reply:
+            raise ValidationError(_("Say why the ask is declined: a reply is required."))
+        ask.state = Ask.State.DECLINED
+    elif answer == "accept":
+        ask.state = Ask.State.ACCEPTED
+    else:
+        ask.state = Ask.State.DONE
+        ask.done_at = now
+    if reply:
+        ask.reply = reply
+    ask.answered_by = actor
+    if ask.answered_at is None or answer != "done":
+        ask.answered_at = now
+    ask.save()
+    return ask

@@ -1,0 +1,85 @@
+"""Meetings and action items. The agenda is assembled by meetings.selectors; here only
+what the facilitator records: attendance, notes and action items (never copied forward:
+an open item is shown on later agendas by the selector)."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from planbridge.models import Department, Plan
+from planbridge.periods import week_start
+
+from .. import permissions
+from ..models import ActionItem, Meeting
+
+
+@transaction.atomic
+def meeting_create(
+    *, actor, date: datetime.date, plan: Plan | None = None, facilitator=None
+) -> Meeting:
+    """Creates the weekly meeting of the week containing `date`; only a PM or the plan's owner."""
+    if not permissions.can_create_meeting(actor, plan):
+        raise PermissionDenied(_("Only a project manager or the plan's owner creates meetings."))
+    if plan is not None and not (plan.start <= date <= plan.end):
+        raise ValidationError(_("The meeting date must be inside the plan's period."))
+    meeting = Meeting(date=date, week=week_start(date), plan=plan, facilitator=facilitator or actor)
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def meeting_record(*, actor, meeting: Meeting, attendees, notes: str) -> Meeting:
+    """Stores who attended and the notes; only the facilitator, a PM or the plan's owner."""
+    if not permissions.can_run_meeting(actor, meeting):
+        raise PermissionDenied(_("Only the facilitator or a project manager records the meeting."))
+    meeting = Meeting.objects.select_for_update().select_related("plan").get(pk=meeting.pk)
+    meeting.notes = notes.strip()
+    meeting.save(update_fields=["notes"])
+    meeting.attendees.set(attendees)
+    return meeting
+
+
+@transaction.atomic
+def action_item_create(
+    *,
+    actor,
+    meeting: Meeting,
+    title: str,
+    owner,
+    department: Department,
+    due: datetime.date,
+) -> ActionItem:
+    """Records an action agreed in the meeting, owned by a person of a department."""
+    if not permissions.can_run_meeting(actor, meeting):
+        raise PermissionDenied(_("Only the facilitator or a project manager records actions."))
+    if not title.strip():
+        raise ValidationError(_("Say what the action is."))
+    if due < meeting.date:
+        raise ValidationError(_("An action cannot be due before the meeting that agreed it."))
+    if not owner.is_active:
+        raise ValidationError(_("The owner must be an active user."))
+    item = ActionItem(
+        meeting=meeting, title=title.strip(), owner=owner, department=department, due=due
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def action_item_set_status(*, actor, item: ActionItem, status: str) -> ActionItem:
+    """Marks an action done or open again; its owner or whoever runs the meeting may."""
+    if status not in ActionItem.Status.values:
+        raise ValidationError(_("Unknown status."))
+    item = ActionItem.objects.select_for_update().select_related("meeting__plan").get(pk=item.pk)
+    if not permissions.can_set_action_item_status(actor, item):
+        raise PermissionDenied(_("Only the action's owner or the meeting's facilitator can."))
+    if item.status != status:
+        item.status = status
+        item.done_at = timezone.now() if status == ActionItem.Status.DONE else None
+        item.save(update_fields=["status", "done_at"])
+    return item

@@ -1,0 +1,78 @@
+"""Weekly updates: one per department and week (and plan), edited during the week only,
+guarded by an optimistic version check so that a concurrent edit is refused, not lost."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from goals.models import PlanItem
+from goals.services import plan_item_set_status
+from planbridge.models import Department, Plan
+from planbridge.periods import today, week_start
+
+from .. import permissions
+from ..models import WeeklyUpdate
+
+CONCURRENT_EDIT_MESSAGE = gettext_lazy(
+    "Someone else saved this weekly update after you opened it. Your changes were not "
+    "saved: reload the page, check their changes and enter yours again."
+)
+
+
+@transaction.atomic
+def weekly_update_submit(
+    *,
+    actor,
+    department: Department,
+    week: datetime.date,
+    plan: Plan | None = None,
+    progress: str,
+    next_week: str,
+    problems: str,
+    version: int,
+    item_statuses: dict[PlanItem, str] | None = None,
+) -> WeeklyUpdate:
+    """Creates or changes the department's update for the current week (version 0 = new),
+    sets the changed plan-item statuses, and refuses a stale version or another week."""
+    if not permissions.can_write_update(actor, department.pk):
+        raise PermissionDenied(_("Only coordinators of the department write its weekly update."))
+    if week != week_start(week):
+        raise ValidationError(_("A week is given by its Monday."))
+    if week != week_start(today()):
+        raise ValidationError(_("Only the current week's update can be written or changed."))
+    if not (progress.strip() or next_week.strip() or problems.strip()):
+        raise ValidationError(_("Write at least one of progress, plans for next week or problems."))
+
+    update = (
+        WeeklyUpdate.objects.select_for_update()
+        .filter(department=department, week=week, plan=plan)
+        .first()
+    )
+    current_version = update.version if update else 0
+    if version != current_version:
+        raise ValidationError(CONCURRENT_EDIT_MESSAGE, code="stale")
+    if update is None:
+        update = WeeklyUpdate(department=department, week=week, plan=plan, version=1)
+    else:
+        update.version += 1
+    update.progress = progress.strip()
+    update.next_week = next_week.strip()
+    update.problems = problems.strip()
+    update.author = actor
+    try:
+        # A savepoint: two first submissions racing both pass the version check; the unique
+        # constraint lets one win and the other is told, as for any concurrent edit.
+        with transaction.atomic():
+            update.save()
+    except IntegrityError as exc:
+        raise ValidationError(CONCURRENT_EDIT_MESSAGE, code="stale") from exc
+
+    for item, status in (item_statuses or {}).items():
+        if item.department_id != department.pk:
+            raise ValidationError(_("Only the department's own plan items can be set here."))
+        if item.status != status:
+            plan_item_set_status(actor=actor, item=item, status=status)
+    return update

@@ -1,0 +1,133 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from planbridge import permissions
+from planbridge.models import Department
+
+from .. import selectors, services
+from ..forms import AskAnswerForm, AskFilterForm, AskForm
+from ..models import WeeklyUpdate
+from ..permissions import can_answer_ask
+from ._common import add_service_errors, int_param
+
+PAGE_SIZE = 50
+
+
+def ask_list(request):
+    """Asks to the user's departments, from them, or all, filtered by state, paginated."""
+    member_of = permissions.member_department_ids(request.user)
+    filters = AskFilterForm(request.GET or None)
+    box = "to_us" if member_of else "all"
+    state = ""
+    if filters.is_valid():
+        box = filters.cleaned_data["box"] or box
+        state = filters.cleaned_data["state"]
+    states = [state] if state else None
+    if state == "waiting":
+        states = list(selectors.WAITING)
+    if box == "to_us":
+        asks = selectors.ask_list(to_department_ids=member_of, states=states)
+    elif box == "from_us":
+        asks = selectors.ask_list(from_department_ids=member_of, states=states)
+    else:
+        asks = selectors.ask_list(states=states)
+    page = Paginator(asks, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/ask_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "box": box,
+            "state": state,
+            "counts": selectors.ask_counts_by_box(request.user),
+            "can_raise": bool(permissions.coordinated_department_ids(request.user)),
+        },
+    )
+
+
+def ask_create(request):
+    """A coordinator raises an ask, on its own or from their department's weekly update."""
+    coordinated = permissions.coordinated_department_ids(request.user)
+    if not coordinated:
+        raise PermissionDenied(_("Only coordinators of the asking department can raise an ask."))
+    update = None
+    update_id = int_param(request.GET.get("update"))
+    if update_id is not None:
+        update = get_object_or_404(
+            WeeklyUpdate.objects.select_related("department", "plan"),
+            pk=update_id,
+            department_id__in=coordinated,
+        )
+    from_departments = Department.objects.filter(pk__in=coordinated).order_by("name")
+    initial = {}
+    if update is not None:
+        initial["from_department"] = update.department_id
+    elif len(coordinated) == 1:
+        initial["from_department"] = next(iter(coordinated))
+    to_id = int_param(request.GET.get("to"))
+    if to_id is not None:
+        initial["to_department"] = to_id
+    form = AskForm(request.POST or None, initial=initial, from_departments=from_departments)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ask = services.ask_raise(
+                actor=request.user,
+                from_department=data["from_department"],
+                to_department=data["to_department"],
+                what=data["what"],
+                why=data["why"],
+                needed_by=data["needed_by"],
+                plan_item=data["plan_item"],
+                weekly_update=update,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your ask was sent to %(department)s.") % {"department": ask.to_department},
+            )
+            return redirect("meetings:ask_detail", pk=ask.pk)
+    return render(
+        request,
+        "meetings/ask_form.html",
+        {"form": form, "update": update},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def ask_detail(request, pk):
+    """The ask and its answer; the receiving department's coordinators answer it here."""
+    ask = get_object_or_404(selectors.ask_detail_queryset(), pk=pk)
+    can_answer = can_answer_ask(request.user, ask)
+    form = AskAnswerForm(request.POST or None) if can_answer else None
+    if request.method == "POST":
+        if not can_answer:
+            raise PermissionDenied(
+                _("Only coordinators of the receiving department can answer this ask.")
+            )
+        if form.is_valid():
+            try:
+                services.ask_answer(
+                    actor=request.user,
+                    ask=ask,
+                    answer=form.cleaned_data["answer"],
+                    reply=form.cleaned_data["reply"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Your answer was saved."))
+                return redirect("meetings:ask_detail", pk=ask.pk)
+    history = ask.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "meetings/ask_detail.html",
+        {"ask": ask, "form": form, "can_answer": can_answer, "history": history},
+        status=400 if request.method == "POST" else 200,
+    )
