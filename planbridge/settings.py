@@ -8,6 +8,7 @@ DATABASE_URL, CELERY_BROKER_URL and EMAIL_URL.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -163,6 +164,49 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {}
 
 PLANBRIDGE_CARRY_GRACE_DAYS = env.int("PLANBRIDGE_CARRY_GRACE_DAYS", default=7)
+
+
+def _utc_clock(name: str, default: str) -> tuple[int, int]:
+    """An "HH:MM" (UTC) environment value as (hour, minute); a bad value stops the start."""
+    value = env.str(name, default=default)
+    try:
+        hour, minute = (int(part) for part in value.split(":"))
+    except ValueError:
+        message = f'{name} must look like "02:00", not {value!r}.'
+        raise environ.ImproperlyConfigured(message) from None
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        raise environ.ImproperlyConfigured(f"{name} must be a time of day, not {value!r}.")
+    return hour, minute
+
+
+# The flag job and the digests (reviews.tasks): daily, the digest after the flag job, in UTC.
+PLANBRIDGE_FLAG_AT = _utc_clock("PLANBRIDGE_FLAG_AT", "02:00")
+PLANBRIDGE_DIGEST_AT = _utc_clock("PLANBRIDGE_DIGEST_AT", "02:15")
+CELERY_BEAT_SCHEDULE["reviews-flag-unlinked-findings"] = {
+    "task": "reviews.flag_unlinked_findings",
+    "schedule": crontab(hour=PLANBRIDGE_FLAG_AT[0], minute=PLANBRIDGE_FLAG_AT[1]),
+}
+CELERY_BEAT_SCHEDULE["reviews-send-unlinked-digests"] = {
+    "task": "reviews.send_unlinked_digests",
+    "schedule": crontab(hour=PLANBRIDGE_DIGEST_AT[0], minute=PLANBRIDGE_DIGEST_AT[1]),
+}
+# `make run` sets this: the flag job every 20 s and the digests every 40 s (the first digest
+# run comes after the first flag run), so the demo's overdue finding is flagged and a digest
+# lands in var/mail/ within a minute. Digests stay at most one per user per day.
+if env.bool("PLANBRIDGE_DEMO_SCHEDULE", default=False):
+    CELERY_BEAT_SCHEDULE["reviews-flag-unlinked-findings-demo"] = {
+        "task": "reviews.flag_unlinked_findings",
+        "schedule": 20.0,
+    }
+    CELERY_BEAT_SCHEDULE["reviews-send-unlinked-digests-demo"] = {
+        "task": "reviews.send_unlinked_digests",
+        "schedule": 40.0,
+    }
+# SMTP failures of a digest are retried this many times with exponential backoff and jitter
+# (the first wait is about BASE seconds); reviews.digests caps the whole retry window below
+# CELERY_BROKER_VISIBILITY_TIMEOUT so that Redis never hands a waiting retry to a second worker.
+PLANBRIDGE_DIGEST_MAX_RETRIES = env.int("PLANBRIDGE_DIGEST_MAX_RETRIES", default=5)
+PLANBRIDGE_DIGEST_RETRY_BASE_SECONDS = env.float("PLANBRIDGE_DIGEST_RETRY_BASE_SECONDS", default=30)
 
 LOGGING = {
     "version": 1,
