@@ -404,12 +404,13 @@ def _conflict_message(item: PlanItem, dependency: PlanItem, reason: str) -> str:
 
 
 def rhythm_conflicts(
-    *, plan=None, department_ids=None, month=None, on_date=None
+    *, plan=None, department_ids=None, month=None, on_date=None, item_ids=None
 ) -> list[RhythmConflict]:
     """Conflicts live on `on_date` (default today) among open items (optionally of a plan,
     departments — on either side of the dependency — or items whose month is `month`): an
     item starts before an open item it depends on is due, or depends on a blocked or
-    overdue item. One query; at most one conflict per dependency, the gravest."""
+    overdue item. `item_ids` keeps conflicts involving those items on either side. One query;
+    at most one conflict per dependency, the gravest."""
     on_date = on_date or periods.today()
     through = PlanItem.depends_on.through
     edges = through.objects.filter(
@@ -429,6 +430,9 @@ def rhythm_conflicts(
         )
     if month is not None:
         edges = edges.filter(from_planitem__month=periods.month_start(month))
+    if item_ids is not None:
+        item_ids = list(item_ids)
+        edges = edges.filter(Q(from_planitem_id__in=item_ids) | Q(to_planitem_id__in=item_ids))
     edges = edges.select_related(
         "from_planitem__department",
         "from_planitem__owner",
@@ -503,6 +507,16 @@ class TimelineBar:
     column_end: int  # exclusive
     conflicts: list[RhythmConflict]
 
+    @property
+    def waiting_on(self) -> list[RhythmConflict]:
+        """Conflicts where this item depends on a late, blocked or not-yet-due item."""
+        return [c for c in self.conflicts if c.item.pk == self.item.pk]
+
+    @property
+    def holding_up(self) -> list[RhythmConflict]:
+        """Conflicts where this item is the dependency that holds another one up."""
+        return [c for c in self.conflicts if c.dependency.pk == self.item.pk]
+
 
 @dataclass(frozen=True)
 class TimelineRow:
@@ -573,15 +587,27 @@ def timeline(plan: Plan, *, department_id=None, on_date=None) -> Timeline:
 
 
 @dataclass(frozen=True)
+class ActionLine:
+    item: PlanItem
+    first_month: int  # plan month number (1 = the plan's first month) of the item's start
+    last_month: int  # plan month number of the item's due date
+
+
+@dataclass(frozen=True)
 class DepartmentPlan:
     department: Department
     goals: list[GoalProgress]
-    items: list[PlanItem]
+    actions: list[ActionLine]
+
+
+def _plan_month_number(plan: Plan, day: datetime.date) -> int:
+    first = periods.month_start(plan.start)
+    return (day.year - first.year) * 12 + day.month - first.month + 1
 
 
 def plan_document(plan: Plan, *, on_date=None) -> list[DepartmentPlan]:
-    """Goals and plan items of the plan grouped by department (departments with either),
-    ordered by department name; two queries."""
+    """Goals and plan items (as month ranges of the plan) grouped by department, for
+    departments with either, ordered by department name; two queries."""
     on_date = on_date or periods.today()
     goals = goal_progress_list(plan=plan, on_date=on_date)
     items = plan_item_list(plan_id=plan.pk).order_by("department__name", "month", "start", "title")
@@ -590,7 +616,9 @@ def plan_document(plan: Plan, *, on_date=None) -> list[DepartmentPlan]:
         department = record.goal.department
         groups.setdefault(department.pk, DepartmentPlan(department, [], [])).goals.append(record)
     for item in items:
-        groups.setdefault(item.department_id, DepartmentPlan(item.department, [], [])).items.append(
-            item
-        )
+        first = _plan_month_number(plan, max(item.start, item.month))
+        last = max(first, _plan_month_number(plan, item.due))
+        groups.setdefault(
+            item.department_id, DepartmentPlan(item.department, [], [])
+        ).actions.append(ActionLine(item=item, first_month=first, last_month=last))
     return sorted(groups.values(), key=lambda group: group.department.name)

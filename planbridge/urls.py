@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import plan_document, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -25,6 +25,13 @@ urlpatterns = [
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/document/", plan_document.plan_document, name="plan_document"),
+    path(
+        "plans/<int:pk>/document.md",
+        plan_document.plan_document_markdown,
+        name="plan_document_markdown",
+    ),
+    path("plans/<int:pk>/items.csv", plan_document.plan_items_csv, name="plan_items_csv"),
     path("goals/", include("goals.urls")),
     path("weekly/", include("meetings.urls")),
     path("reviews/", include("reviews.urls")),

@@ -1,0 +1,249 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from planbridge import periods, permissions
+from planbridge.forms import DateInput
+from planbridge.models import Department, Plan
+
+from .models import CheckIn, Goal, Objective, PlanItem
+from .smart import LETTERS
+
+
+def _users():
+    return get_user_model().objects.filter(is_active=True).order_by("username")
+
+
+def _managed_departments(user):
+    departments = Department.objects.order_by("name")
+    if permissions.is_pm(user):
+        return departments
+    return departments.filter(pk__in=permissions.coordinated_department_ids(user))
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A month typed as YYYY-MM (or any date in it); cleans to the month's first day."""
+
+    widget = MonthInput
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+    default_error_messages = {"invalid": _("Enter a month as YYYY-MM.")}
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        return periods.month_start(day) if day else day
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the row was read at, for the optimistic lock in the service."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["version"]
+        else:
+            self.fields["version"].initial = self.instance.version
+
+
+class ObjectiveForm(forms.ModelForm):
+    quarter = forms.DateField(
+        label=_("Quarter"),
+        widget=DateInput(),
+        help_text=_("Any day of the quarter; the objective belongs to the whole quarter."),
+    )
+
+    class Meta:
+        model = Objective
+        fields = ["title", "description", "quarter", "plan"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class GoalForm(VersionedForm):
+    owner = UserChoiceField(queryset=_users(), label=_("Owner"))
+
+    class Meta:
+        model = Goal
+        fields = [
+            "title",
+            "description",
+            "department",
+            "owner",
+            "metric",
+            "unit",
+            "baseline",
+            "direction",
+            "target",
+            "start",
+            "due",
+            "objective",
+            "plan",
+        ]
+        widgets = {
+            "start": DateInput(),
+            "due": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _users()
+        self.fields["department"].queryset = _managed_departments(user)
+        self.fields["objective"].queryset = Objective.objects.order_by("-quarter", "title")
+        self.fields["plan"].queryset = Plan.objects.order_by("-start", "title")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, due = cleaned.get("start"), cleaned.get("due")
+        if start and due and due < start:
+            self.add_error("due", _("The due date must not be before the start date."))
+        return cleaned
+
+
+class CheckInForm(forms.ModelForm):
+    confidence = forms.IntegerField(label=_("Confidence (1–10)"), min_value=1, max_value=10)
+
+    class Meta:
+        model = CheckIn
+        fields = ["date", "value", "confidence", "note"]
+        widgets = {"date": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > periods.today():
+            raise forms.ValidationError(_("A check-in cannot be dated in the future."))
+        return date
+
+
+class PlanItemChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.department.name} · {obj.month:%Y-%m} · {obj.title}"
+
+
+class PlanItemForm(VersionedForm):
+    month = MonthField(label=_("Month"))
+    owner = UserChoiceField(queryset=_users(), label=_("Owner"), required=False)
+    depends_on = PlanItemChoiceField(
+        queryset=PlanItem.objects.none(),
+        label=_("Depends on"),
+        required=False,
+        help_text=_("Items of any department that must be done before this one."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    class Meta:
+        model = PlanItem
+        fields = [
+            "plan",
+            "department",
+            "month",
+            "title",
+            "description",
+            "owner",
+            "start",
+            "due",
+            "status",
+            "goal",
+            "depends_on",
+        ]
+        widgets = {
+            "start": DateInput(),
+            "due": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = plan or (self.instance.plan if self.instance.plan_id else None)
+        self.fields["owner"].queryset = _users()
+        self.fields["department"].queryset = _managed_departments(user)
+        self.fields["plan"].queryset = Plan.objects.order_by("-start", "title")
+        self.fields["goal"].queryset = Goal.objects.select_related("department").order_by(
+            "department__name", "title"
+        )
+        candidates = PlanItem.objects.select_related("department").order_by(
+            "month", "department__name", "title"
+        )
+        if plan is not None:
+            candidates = candidates.filter(plan=plan)
+        if self.instance.pk:
+            candidates = candidates.exclude(pk=self.instance.pk)
+        self.fields["depends_on"].queryset = candidates
+
+    def clean(self):
+        cleaned = super().clean()
+        start, due = cleaned.get("start"), cleaned.get("due")
+        month, plan = cleaned.get("month"), cleaned.get("plan")
+        if start and due and due < start:
+            self.add_error("due", _("The due date must not be before the start date."))
+        first, last = (
+            (periods.month_start(plan.start), periods.month_start(plan.end))
+            if plan
+            else (None, None)
+        )
+        if plan and month and not first <= month <= last:
+            self.add_error(
+                "month",
+                _("The month must be inside the plan (%(start)s – %(end)s).")
+                % {"start": plan.start.isoformat(), "end": plan.end.isoformat()},
+            )
+        return cleaned
+
+
+class PlanItemStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=PlanItem.Status.choices)
+
+
+class FilterForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm" if select else "form-control form-control-sm"
+            )
+
+
+class GoalFilterForm(FilterForm):
+    failed = forms.ChoiceField(
+        label=_("Fails SMART letter"),
+        required=False,
+        choices=[("", _("Any or none")), ("any", _("Any letter"))]
+        + [(letter, letter) for letter in LETTERS],
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.order_by("name"), required=False
+    )
+    plan = forms.ModelChoiceField(
+        label=_("Plan"), queryset=Plan.objects.order_by("-start"), required=False
+    )
+
+
+class PlanItemFilterForm(FilterForm):
+    plan = forms.ModelChoiceField(
+        label=_("Plan"), queryset=Plan.objects.order_by("-start"), required=False
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.order_by("name"), required=False
+    )
+    month = MonthField(label=_("Month"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", "—")] + PlanItem.Status.choices, required=False
+    )
+    owner = UserChoiceField(label=_("Owner"), queryset=_users(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _users()

@@ -1,0 +1,24 @@
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+def int_param(value) -> int | None:
+    """A positive integer from a query string or form value, None for anything else."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def apply_form_errors(form, error: ValidationError) -> None:
+    """Shows a service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            if field == NON_FIELD_ERRORS:
+                target = None
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

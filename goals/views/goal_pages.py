@@ -1,0 +1,274 @@
+"""Pages of objectives, goals, check-ins and the alignment view."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from planbridge import periods, permissions
+
+from .. import selectors, services
+from ..forms import CheckInForm, GoalFilterForm, GoalForm, ObjectiveForm
+from ..models import Goal, Objective
+from ..smart import goal_smart_check
+from .common import apply_form_errors, int_param
+
+PAGE_SIZE = 50
+
+
+def goal_list(request):
+    form = GoalFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and form.errors:
+        messages.error(request, _("Some filters were not understood and are ignored."))
+    rows = selectors.goal_rows(
+        plan_id=filters.get("plan") and filters["plan"].pk,
+        department_id=filters.get("department") and filters["department"].pk,
+        failed_letter=filters.get("failed") or None,
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "goals/goal_list.html",
+        {
+            "form": form,
+            "page": page,
+            "can_create": permissions.is_pm(request.user)
+            or permissions.is_coordinator(request.user),
+            "query": _query_without_page(request),
+        },
+    )
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _goal_from_form(form: GoalForm, base: Goal | None = None) -> Goal:
+    """An unsaved goal with whatever the form cleaned, for the SMART check."""
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    goal = Goal(pk=base.pk if base else None)
+    for name in ("title", "description", "metric", "unit"):
+        setattr(goal, name, data.get(name) or "")
+    for name in ("baseline", "target", "start", "due"):
+        setattr(goal, name, data.get(name))
+    goal.direction = data.get("direction") or Goal.Direction.UP
+    goal.objective = data.get("objective")
+    goal.plan = data.get("plan")
+    return goal
+
+
+def _goal_form_page(request, form: GoalForm, goal: Goal | None, conflict=None, status=200):
+    if form.is_bound:
+        letters = goal_smart_check(_goal_from_form(form, goal))
+    elif goal is not None:
+        letters = goal_smart_check(goal)
+    else:
+        letters = None
+    return render(
+        request,
+        "goals/goal_form.html",
+        {"form": form, "goal": goal, "letters": letters, "conflict": conflict},
+        status=status,
+    )
+
+
+def goal_create(request):
+    if not (permissions.is_pm(request.user) or permissions.is_coordinator(request.user)):
+        raise PermissionDenied
+    initial = {"owner": request.user.pk, "start": periods.today()}
+    coordinated = permissions.coordinated_department_ids(request.user)
+    if len(coordinated) == 1:
+        initial["department"] = next(iter(coordinated))
+    form = GoalForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        try:
+            goal = services.goal_create(actor=request.user, **fields)
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, _("The goal was saved."))
+            return redirect("goals:goal_detail", pk=goal.pk)
+    return _goal_form_page(request, form, None)
+
+
+def goal_edit(request, pk):
+    goal = get_object_or_404(Goal.objects.select_related("plan", "objective"), pk=pk)
+    if not services.can_edit_goal(request.user, goal):
+        raise PermissionDenied
+    form = GoalForm(request.POST or None, instance=goal, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        version = fields.pop("version")
+        try:
+            saved = services.goal_update(actor=request.user, goal=goal, version=version, **fields)
+        except services.VersionConflict as conflict:
+            form.add_error(None, conflict.messages[0])
+            # Saving again, after reading the current values, replaces them on purpose.
+            data = request.POST.copy()
+            data["version"] = conflict.current.version
+            form.data = data
+            return _goal_form_page(
+                request, form, goal, conflict=_goal_values(conflict.current), status=409
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, _("The goal was saved."))
+            return redirect("goals:goal_detail", pk=saved.pk)
+    return _goal_form_page(request, form, goal)
+
+
+def _goal_values(goal: Goal) -> list[tuple[str, object]]:
+    goal = Goal.objects.select_related("department", "owner", "objective", "plan").get(pk=goal.pk)
+    names = (
+        "title",
+        "description",
+        "department",
+        "owner",
+        "metric",
+        "unit",
+        "baseline",
+        "direction",
+        "target",
+        "start",
+        "due",
+        "objective",
+        "plan",
+    )
+    values = []
+    for name in names:
+        field = Goal._meta.get_field(name)
+        value = getattr(goal, f"get_{name}_display")() if field.choices else getattr(goal, name)
+        values.append((field.verbose_name, "—" if value in (None, "") else value))
+    return values
+
+
+@require_POST
+def smart_check(request):
+    """The SMART panel for what is typed in the goal form (htmx)."""
+    goal = None
+    if request.POST.get("goal"):
+        goal = Goal.objects.filter(pk=int_param(request.POST.get("goal"))).first()
+    form = GoalForm(request.POST, instance=goal, user=request.user)
+    letters = goal_smart_check(_goal_from_form(form, goal))
+    return render(request, "goals/_smart.html", {"letters": letters})
+
+
+def _goal_page(request, goal_pk, checkin_form=None, status=200):
+    try:
+        goal = selectors.goal_detail(goal_pk)
+    except Goal.DoesNotExist:
+        raise Http404 from None
+    checkins = list(selectors.goal_checkins(goal))
+    can_check_in = services.can_check_in(request.user, goal)
+    if checkin_form is None and can_check_in:
+        checkin_form = CheckInForm(initial={"date": periods.today(), "confidence": 7})
+    return render(
+        request,
+        "goals/goal_detail.html",
+        {
+            "goal": goal,
+            "progress": selectors.goal_progress(goal, latest_value=goal.latest_value),
+            "letters": goal_smart_check(goal),
+            "checkins": checkins,
+            "chart": selectors.goal_chart_data(goal, checkins),
+            "plan_items": selectors.goal_plan_items(goal),
+            "can_edit": services.can_edit_goal(request.user, goal),
+            "can_check_in": can_check_in,
+            "checkin_form": checkin_form,
+        },
+        status=status,
+    )
+
+
+def goal_detail(request, pk):
+    return _goal_page(request, pk)
+
+
+@require_POST
+def checkin_create(request, pk):
+    goal = get_object_or_404(Goal, pk=pk)
+    if not services.can_check_in(request.user, goal):
+        raise PermissionDenied
+    form = CheckInForm(request.POST)
+    if form.is_valid():
+        try:
+            services.checkin_create(actor=request.user, goal=goal, **form.cleaned_data)
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, _("The check-in was recorded."))
+            return redirect("goals:goal_detail", pk=goal.pk)
+    return _goal_page(request, goal.pk, checkin_form=form, status=400)
+
+
+def objective_list(request):
+    is_pm = permissions.is_pm(request.user)
+    form = None
+    if is_pm:
+        form = ObjectiveForm(
+            request.POST or None, initial={"quarter": periods.quarter_start(periods.today())}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.objective_save(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_form_errors(form, error)
+            else:
+                messages.success(request, _("The objective was saved."))
+                return redirect("goals:objective_list")
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "goals/objective_list.html",
+        {"objectives": selectors.objective_list(), "form": form, "can_edit": is_pm},
+        status=400 if form is not None and form.is_bound else 200,
+    )
+
+
+def objective_edit(request, pk):
+    objective = get_object_or_404(Objective, pk=pk)
+    if not permissions.is_pm(request.user):
+        raise PermissionDenied
+    form = ObjectiveForm(request.POST or None, instance=objective)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objective_save(actor=request.user, objective=objective, **form.cleaned_data)
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, _("The objective was saved."))
+            return redirect("goals:objective_list")
+    return render(request, "goals/objective_form.html", {"form": form, "objective": objective})
+
+
+def alignment(request):
+    quarter = None
+    raw = request.GET.get("quarter")
+    if raw:
+        try:
+            quarter = periods.quarter_start(datetime.date.fromisoformat(raw))
+        except ValueError:
+            messages.error(request, _("Unknown quarter; showing every quarter."))
+    data = selectors.alignment(quarter=quarter, plan_id=int_param(request.GET.get("plan")))
+    quarters = Objective.objects.order_by("-quarter").values_list("quarter", flat=True).distinct()
+    return render(
+        request,
+        "goals/alignment.html",
+        {
+            "alignment": data,
+            "quarter": quarter,
+            "quarters": quarters,
+        },
+    )

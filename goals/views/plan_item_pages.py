@@ -1,0 +1,205 @@
+"""Pages of plan items: list with filters, create/edit with dependencies, status, and the
+timeline of a plan with its rhythm conflicts."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from planbridge import periods, permissions
+from planbridge.models import Department, Plan
+
+from .. import selectors, services
+from ..forms import PlanItemFilterForm, PlanItemForm, PlanItemStatusForm
+from ..models import PlanItem
+from .common import apply_form_errors, int_param
+
+PAGE_SIZE = 50
+
+
+def plan_item_list(request):
+    form = PlanItemFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and form.errors:
+        messages.error(request, _("Some filters were not understood and are ignored."))
+    plan, department = filters.get("plan"), filters.get("department")
+    items = selectors.plan_item_list(
+        plan_id=plan and plan.pk,
+        department_id=department and department.pk,
+        month=filters.get("month"),
+        status=filters.get("status") or None,
+        owner_id=filters.get("owner") and filters["owner"].pk,
+    )
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    conflicts = selectors.conflicts_by_item(
+        selectors.rhythm_conflicts(item_ids=[item.pk for item in page.object_list])
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "goals/plan_item_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [(item, conflicts.get(item.pk, [])) for item in page.object_list],
+            "can_create": permissions.is_pm(request.user)
+            or permissions.is_coordinator(request.user),
+            "query": query.urlencode(),
+            "csv_plan": plan,
+        },
+    )
+
+
+def plan_item_create(request):
+    if not (permissions.is_pm(request.user) or permissions.is_coordinator(request.user)):
+        raise PermissionDenied
+    plan = Plan.objects.filter(pk=int_param(request.GET.get("plan"))).first()
+    plan = plan or selectors.default_plan()
+    initial = {"plan": plan, "owner": request.user.pk}
+    month = periods.today()
+    if plan and not plan.start <= month <= plan.end:
+        month = plan.start
+    initial.update(month=periods.month_start(month), start=periods.month_start(month))
+    initial["due"] = periods.month_end(periods.month_start(month))
+    coordinated = permissions.coordinated_department_ids(request.user)
+    department_id = int_param(request.GET.get("department"))
+    if department_id and (permissions.is_pm(request.user) or department_id in coordinated):
+        initial["department"] = department_id
+    elif len(coordinated) == 1:
+        initial["department"] = next(iter(coordinated))
+    form = PlanItemForm(request.POST or None, user=request.user, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.plan_item_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, _("The plan item was saved."))
+            return redirect("goals:plan_item_detail", pk=item.pk)
+    return render(
+        request,
+        "goals/plan_item_form.html",
+        {"form": form, "item": None},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _item_values(item: PlanItem) -> list[tuple[str, object]]:
+    item = selectors.plan_item_detail(item.pk)
+    values = []
+    for name in ("plan", "department", "month", "title", "description", "owner", "start"):
+        values.append((PlanItem._meta.get_field(name).verbose_name, getattr(item, name)))
+    values += [
+        (PlanItem._meta.get_field("due").verbose_name, item.due),
+        (PlanItem._meta.get_field("status").verbose_name, item.get_status_display()),
+        (PlanItem._meta.get_field("goal").verbose_name, item.goal),
+        (
+            PlanItem._meta.get_field("depends_on").verbose_name,
+            ", ".join(str(dependency) for dependency in item.depends_on.all()),
+        ),
+    ]
+    return [(label, "—" if value in (None, "") else value) for label, value in values]
+
+
+def plan_item_edit(request, pk):
+    item = get_object_or_404(PlanItem.objects.select_related("plan"), pk=pk)
+    if not services.can_edit_plan_item(request.user, item):
+        raise PermissionDenied
+    form = PlanItemForm(request.POST or None, instance=item, user=request.user)
+    conflict, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            fields = dict(form.cleaned_data)
+            version = fields.pop("version")
+            try:
+                saved = services.plan_item_update(
+                    actor=request.user, item=item, version=version, **fields
+                )
+            except services.VersionConflict as error:
+                form.add_error(None, error.messages[0])
+                # Saving again, after reading the current values, replaces them on purpose.
+                data = request.POST.copy()
+                data["version"] = error.current.version
+                form.data = data
+                conflict, status = _item_values(error.current), 409
+            except ValidationError as error:
+                apply_form_errors(form, error)
+            else:
+                messages.success(request, _("The plan item was saved."))
+                return redirect("goals:plan_item_detail", pk=saved.pk)
+    return render(
+        request,
+        "goals/plan_item_form.html",
+        {"form": form, "item": item, "conflict": conflict},
+        status=status,
+    )
+
+
+def _item_page(request, pk, status_form=None, status=200):
+    try:
+        item = selectors.plan_item_detail(pk)
+    except PlanItem.DoesNotExist:
+        raise Http404 from None
+    can_set_status = services.can_set_plan_item_status(request.user, item)
+    if status_form is None and can_set_status:
+        status_form = PlanItemStatusForm(initial={"status": item.status})
+    return render(
+        request,
+        "goals/plan_item_detail.html",
+        {
+            "item": item,
+            "conflicts": selectors.rhythm_conflicts(item_ids=[item.pk]),
+            "can_edit": services.can_edit_plan_item(request.user, item),
+            "can_set_status": can_set_status,
+            "status_form": status_form,
+        },
+        status=status,
+    )
+
+
+def plan_item_detail(request, pk):
+    return _item_page(request, pk)
+
+
+@require_POST
+def plan_item_status(request, pk):
+    item = get_object_or_404(PlanItem, pk=pk)
+    if not services.can_set_plan_item_status(request.user, item):
+        raise PermissionDenied
+    form = PlanItemStatusForm(request.POST)
+    if form.is_valid():
+        services.plan_item_set_status(
+            actor=request.user, item=item, status=form.cleaned_data["status"]
+        )
+        messages.success(request, _("The status was saved."))
+        return redirect("goals:plan_item_detail", pk=item.pk)
+    return _item_page(request, item.pk, status_form=form, status=400)
+
+
+def timeline(request):
+    plans = Plan.objects.order_by("-start", "title")
+    plan_id = request.GET.get("plan")
+    if plan_id:
+        plan = plans.filter(pk=int_param(plan_id)).first()
+        if plan is None:
+            raise Http404(_("No such plan."))
+    else:
+        plan = selectors.default_plan()
+    department_id = int_param(request.GET.get("department"))
+    data = selectors.timeline(plan, department_id=department_id) if plan else None
+    return render(
+        request,
+        "goals/timeline.html",
+        {
+            "timeline": data,
+            "plans": plans,
+            "plan": plan,
+            "departments": Department.objects.order_by("name"),
+            "department_id": department_id,
+        },
+    )

@@ -1,0 +1,91 @@
+"""The plan document (DESIGN.md: the seed's quarterly work plan template): background, goals
+per department, communication mechanism, team, monthly action plan per department and
+review cadence, as a printable page and as Markdown; and a plan's items as CSV."""
+
+import csv
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+from goals import selectors as goal_selectors
+
+from . import selectors
+
+
+def _document_context(plan) -> dict:
+    return {
+        "plan": plan,
+        "team_by_department": selectors.plan_team_by_department(plan),
+        "departments": goal_selectors.plan_document(plan),
+    }
+
+
+def _filename(plan, extension: str) -> str:
+    return f"{slugify(plan.title) or 'plan'}-{plan.pk}.{extension}"
+
+
+def plan_document(request, pk):
+    plan = get_object_or_404(selectors.plan_list(), pk=pk)
+    return render(request, "planbridge/plan_document.html", _document_context(plan))
+
+
+def plan_document_markdown(request, pk):
+    plan = get_object_or_404(selectors.plan_list(), pk=pk)
+    text = render_to_string("planbridge/plan_document.md", _document_context(plan), request)
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(plan, "md")}"'
+    return response
+
+
+CSV_COLUMNS = (
+    "id",
+    "department",
+    "month",
+    "title",
+    "description",
+    "owner",
+    "start",
+    "due",
+    "status",
+    "goal",
+    "depends_on",
+)
+
+
+def _csv_cell(value) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def plan_items_csv(request, pk):
+    plan = get_object_or_404(selectors.plan_list(), pk=pk)
+    items = goal_selectors.plan_item_list(plan_id=plan.pk).prefetch_related("depends_on")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(plan, "csv")}"'
+    response.write("\ufeff")  # so spreadsheet programs read UTF-8 (Chinese titles)
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for item in items.order_by("month", "department__name", "start", "title"):
+        owner = item.owner.get_full_name() or item.owner.username if item.owner else ""
+        writer.writerow(
+            [
+                _csv_cell(value)
+                for value in (
+                    item.pk,
+                    item.department.name,
+                    item.month.strftime("%Y-%m"),
+                    item.title,
+                    item.description,
+                    owner,
+                    item.start.isoformat(),
+                    item.due.isoformat(),
+                    item.status,
+                    item.goal.title if item.goal else "",
+                    " ".join(str(dependency.pk) for dependency in item.depends_on.all()),
+                )
+            ]
+        )
+    return response
