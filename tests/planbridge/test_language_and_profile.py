@@ -54,7 +54,11 @@ def test_the_profile_page_shows_the_users_roles(client_for, dev_coordinator):
 def test_password_change_requires_the_old_password(client_for, sales_member):
     response = client_for(sales_member).post(
         reverse("password_change"),
-        {"old_password": "wrong", "new_password1": "N3w-pass-phrase", "new_password2": "N3w-pass-phrase"},
+        {
+            "old_password": "wrong",
+            "new_password1": "N3w-pass-phrase",
+            "new_password2": "N3w-pass-phrase",
+        },
     )
     assert response.status_code == 200
     sales_member.refresh_from_db()

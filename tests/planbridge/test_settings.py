@@ -72,7 +72,9 @@ def test_the_defaults_need_no_server(tmp_path):
 
 def test_a_missing_secret_key_fails_loudly_outside_debug(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    env.update({"PLANBRIDGE_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "planbridge.settings"})
+    env.update(
+        {"PLANBRIDGE_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "planbridge.settings"}
+    )
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=ROOT,
