@@ -36,7 +36,9 @@ def meeting_record(*, actor, meeting: Meeting, attendees, notes: str) -> Meeting
     """Stores who attended and the notes; only the facilitator, a PM or the plan's owner."""
     if not permissions.can_run_meeting(actor, meeting):
         raise PermissionDenied(_("Only the facilitator or a project manager records the meeting."))
-    meeting = Meeting.objects.select_for_update().select_related("plan").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("plan").get(pk=meeting.pk)
+    )
     meeting.notes = notes.strip()
     meeting.save(update_fields=["notes"])
     meeting.attendees.set(attendees)
@@ -75,7 +77,11 @@ def action_item_set_status(*, actor, item: ActionItem, status: str) -> ActionIte
     """Marks an action done or open again; its owner or whoever runs the meeting may."""
     if status not in ActionItem.Status.values:
         raise ValidationError(_("Unknown status."))
-    item = ActionItem.objects.select_for_update().select_related("meeting__plan").get(pk=item.pk)
+    item = (
+        ActionItem.objects.select_for_update(of=("self",))
+        .select_related("meeting__plan")
+        .get(pk=item.pk)
+    )
     if not permissions.can_set_action_item_status(actor, item):
         raise PermissionDenied(_("Only the action's owner or the meeting's facilitator can."))
     if item.status != status:

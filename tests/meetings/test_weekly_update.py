@@ -1,0 +1,244 @@
+"""The "This week" page: a coordinator's weekly update with plan-item statuses, one per
+department and week (and plan), editable during the week, history kept, concurrent edits
+refused."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from goals.models import PlanItem
+from meetings.models import WeeklyUpdate
+from meetings.services import weekly_update_submit
+from planbridge.periods import today
+
+from .factories import PlanItemFactory, WeeklyUpdateFactory
+
+URL = reverse("meetings:this_week")
+
+
+def post_update(client, *, department, plan=None, version=0, **fields):
+    data = {
+        "progress": "Core module done",
+        "next_week": "Testing",
+        "problems": "",
+        "version": version,
+    }
+    data.update(fields)
+    query = f"?department={department.pk}&plan={plan.pk if plan else 'none'}"
+    return client.post(URL + query, data)
+
+
+def test_a_coordinator_submits_the_week_update(client_for, dev_coordinator, departments, week):
+    response = post_update(client_for(dev_coordinator), department=departments["dev"])
+
+    assert response.status_code == 302
+    update = WeeklyUpdate.objects.get()
+    assert (update.department, update.week, update.plan, update.version) == (
+        departments["dev"],
+        week,
+        None,
+        1,
+    )
+    assert update.progress == "Core module done"
+    assert update.author == dev_coordinator
+
+
+def test_editing_keeps_one_update_per_week_and_its_history(
+    client_for, dev_coordinator, departments
+):
+    client = client_for(dev_coordinator)
+    post_update(client, department=departments["dev"])
+    post_update(client, department=departments["dev"], version=1, progress="Core module tested")
+
+    update = WeeklyUpdate.objects.get()
+    assert update.version == 2
+    assert update.progress == "Core module tested"
+    assert [h.progress for h in update.history.order_by("history_date")] == [
+        "Core module done",
+        "Core module tested",
+    ]
+    detail = client.get(reverse("meetings:update_detail", args=[update.pk]))
+    assert "Core module done" in detail.content.decode()
+
+
+def test_a_concurrent_edit_is_refused_with_a_clear_message(
+    client_for, dev_coordinator, departments
+):
+    client = client_for(dev_coordinator)
+    post_update(client, department=departments["dev"])
+    post_update(client, department=departments["dev"], version=1, progress="Saved by a colleague")
+
+    # This browser opened the page at version 1, before the colleague saved version 2.
+    response = post_update(client, department=departments["dev"], version=1, progress="Mine")
+
+    assert response.status_code == 400
+    assert "Someone else saved this weekly update after you opened it" in response.content.decode()
+    assert WeeklyUpdate.objects.get().progress == "Saved by a colleague"
+
+
+def test_a_second_first_submission_is_refused_as_a_concurrent_edit(
+    dev_coordinator, departments, week
+):
+    weekly_update_submit(
+        actor=dev_coordinator,
+        department=departments["dev"],
+        week=week,
+        progress="First",
+        next_week="",
+        problems="",
+        version=0,
+    )
+    with pytest.raises(ValidationError, match="Someone else saved"):
+        weekly_update_submit(
+            actor=dev_coordinator,
+            department=departments["dev"],
+            week=week,
+            progress="Second",
+            next_week="",
+            problems="",
+            version=0,
+        )
+    assert WeeklyUpdate.objects.get().progress == "First"
+
+
+def test_the_update_sets_statuses_of_the_department_current_plan_items(
+    client_for, dev_coordinator, departments
+):
+    item = PlanItemFactory(department=departments["dev"], title="Core function")
+    other = PlanItemFactory(department=departments["dev"], title="API docs")
+    client = client_for(dev_coordinator)
+    page = client.get(URL)
+    assert "Core function" in page.content.decode()
+
+    post_update(
+        client,
+        department=departments["dev"],
+        **{f"status_{item.pk}": "blocked", f"status_{other.pk}": "planned"},
+    )
+
+    item.refresh_from_db()
+    other.refresh_from_db()
+    assert item.status == PlanItem.Status.BLOCKED
+    assert other.status == PlanItem.Status.PLANNED
+    assert other.version == 1  # unchanged items are not written
+
+
+def test_a_wrong_plan_item_status_is_a_form_error_and_nothing_is_saved(
+    client_for, dev_coordinator, departments
+):
+    item = PlanItemFactory(department=departments["dev"])
+    response = post_update(
+        client_for(dev_coordinator), department=departments["dev"], **{f"status_{item.pk}": "lost"}
+    )
+
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not WeeklyUpdate.objects.exists()
+
+
+def test_an_empty_update_is_refused(client_for, dev_coordinator, departments):
+    response = post_update(
+        client_for(dev_coordinator), department=departments["dev"], progress=" ", next_week=""
+    )
+
+    assert response.status_code == 400
+    assert "Write at least one of progress" in response.content.decode()
+    assert not WeeklyUpdate.objects.exists()
+
+
+def test_a_missing_version_is_a_form_error(client_for, dev_coordinator, departments):
+    response = post_update(client_for(dev_coordinator), department=departments["dev"], version="x")
+    assert response.status_code == 400
+    assert not WeeklyUpdate.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["dev_member", "pm", "marketing_coordinator"])
+def test_only_the_department_coordinators_write_its_update(request, client_for, departments, who):
+    user = request.getfixturevalue(who)
+    response = post_update(client_for(user), department=departments["dev"])
+    # A member sees their department read-only; others cannot even choose it (404), and the
+    # PM may view it but not write it.
+    assert response.status_code in (403, 404)
+    assert not WeeklyUpdate.objects.exists()
+
+
+def test_the_pm_reads_a_department_week_without_a_form(client_for, pm, departments):
+    WeeklyUpdateFactory(department=departments["dev"], progress="Shown to the PM")
+    response = client_for(pm).get(URL + f"?department={departments['dev'].pk}&plan=none")
+    assert response.status_code == 200
+    assert "Shown to the PM" in response.content.decode()
+    assert "weekly-update-form" not in response.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_login(anon):
+    response = anon.get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("query", ["?department=abc", "?department=999999", "?plan=xyz", "?plan=0"])
+def test_bad_ids_in_the_query_string_are_not_found(client_for, dev_coordinator, query):
+    assert client_for(dev_coordinator).get(URL + query).status_code == 404
+
+
+def test_last_week_update_cannot_be_changed(dev_coordinator, departments, week):
+    last_week = week - datetime.timedelta(days=7)
+    WeeklyUpdateFactory(department=departments["dev"], week=last_week, author=dev_coordinator)
+    with pytest.raises(ValidationError, match="Only the current week"):
+        weekly_update_submit(
+            actor=dev_coordinator,
+            department=departments["dev"],
+            week=last_week,
+            progress="Late edit",
+            next_week="",
+            problems="",
+            version=1,
+        )
+
+
+def test_the_service_refuses_a_member(dev_member, departments, week):
+    with pytest.raises(PermissionDenied):
+        weekly_update_submit(
+            actor=dev_member,
+            department=departments["dev"],
+            week=week,
+            progress="x",
+            next_week="",
+            problems="",
+            version=0,
+        )
+
+
+def test_one_update_per_plan_and_week(client_for, dev_coordinator, departments, running_plan):
+    client = client_for(dev_coordinator)
+    post_update(client, department=departments["dev"], plan=running_plan)
+    post_update(client, department=departments["dev"])
+
+    assert WeeklyUpdate.objects.filter(department=departments["dev"]).count() == 2
+    # Without a plan in the query, the page picks the running plan the department is in.
+    page = client.get(URL)
+    assert page.context["overview"].plan == running_plan
+
+
+@pytest.mark.parametrize("size", [5, 120])
+def test_the_page_runs_a_bounded_number_of_queries(
+    client_for, dev_coordinator, departments, django_assert_max_num_queries, size
+):
+    dev = departments["dev"]
+    WeeklyUpdateFactory(department=dev, author=dev_coordinator)
+    for n in range(size):
+        PlanItemFactory(department=dev, due=today() + datetime.timedelta(days=n % 10))
+        WeeklyUpdateFactory(
+            department=dev,
+            week=today() - datetime.timedelta(days=7 * (n + 1)),
+            author=dev_coordinator,
+        )
+    client = client_for(dev_coordinator)
+    # session + user + profile (middleware), memberships (departments), default plan, update,
+    # current plan items, asks to us, asks from us, earlier updates, meetings, my actions,
+    # active plans, roles + PM group (navigation), asks badge: about 17, whatever the size.
+    with django_assert_max_num_queries(20):
+        response = client.get(URL)
+    assert response.status_code == 200
