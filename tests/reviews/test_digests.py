@@ -1,0 +1,336 @@
+"""Digests (DESIGN.md "Scheduled work"): one email per responsible person listing their
+flagged findings, in their language, at most once per user per day."""
+
+import datetime
+import threading
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from planbridge.models import Membership
+from reviews import digests
+from reviews.models import DigestDelivery, Finding
+from reviews.tasks import send_digest, send_unlinked_digests
+from tests.factories import MembershipFactory, UserFactory
+
+from .factories_flags import carried, closed_review, flagged_finding, set_profile
+
+SITE = "https://planbridge.example.com"
+
+
+@pytest.fixture(autouse=True)
+def _site(settings):
+    settings.SITE_URL = SITE
+
+
+@pytest.fixture
+def flagged(pm, departments, dev_coordinator, marketing_coordinator, sales_coordinator, plan):
+    """Pat facilitated a March review closed 10 days ago: two Development findings and one
+    Marketing finding are flagged; a Sales finding was carried in time (not flagged)."""
+    review = closed_review(facilitator=pm, plan=plan, days_ago=10)
+    dev_a = flagged_finding(review=review, department=departments["dev"], title="Build slipped")
+    dev_b = flagged_finding(review=review, department=departments["dev"], title="Tests flaky")
+    mkt = flagged_finding(
+        review=review, department=departments["marketing"], title="Campaign too early"
+    )
+    sales = Finding.objects.create(
+        review=review, department=departments["sales"], title="Deck missing", created_by=pm
+    )
+    carried(sales)
+    return {"dev_a": dev_a, "dev_b": dev_b, "mkt": mkt, "sales": sales, "review": review}
+
+
+@pytest.fixture
+def run_digests(django_capture_on_commit_callbacks):
+    """run_digests() -> the digest beat task's result, with its after-commit sends run."""
+
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            return send_unlinked_digests.delay().get()
+
+    return run
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed():` runs the after-commit callbacks of the block (the test's own
+    transaction never commits)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def _outbox_by_recipient():
+    return {message.to[0]: message for message in mail.outbox}
+
+
+def _finding_url(finding):
+    return SITE + reverse("reviews:finding_detail", args=[finding.pk])
+
+
+def test_coordinators_of_the_owning_department_and_the_facilitator_receive_a_digest(
+    flagged, pm, dev_coordinator, marketing_coordinator, sales_coordinator, dev_member, run_digests
+):
+    run_digests()
+
+    assert set(_outbox_by_recipient()) == {
+        pm.email,
+        dev_coordinator.email,
+        marketing_coordinator.email,
+    }
+    assert sales_coordinator.email not in _outbox_by_recipient()
+    assert dev_member.email not in _outbox_by_recipient()
+
+
+def test_each_recipient_gets_one_email_listing_all_and_only_their_findings(
+    flagged, pm, dev_coordinator, marketing_coordinator, run_digests
+):
+    run_digests()
+
+    emails = _outbox_by_recipient()
+    assert len(mail.outbox) == 3
+    pat, dana = emails[pm.email].body, emails[dev_coordinator.email].body
+    for title in ("Build slipped", "Tests flaky", "Campaign too early"):
+        assert title in pat
+    assert "Build slipped" in dana and "Tests flaky" in dana
+    assert "Campaign too early" not in dana and "Deck missing" not in pat
+    # Grouped by department, with the review and the age of each finding.
+    assert "== Marketing ==" in pat and "== Product Development ==" in pat
+    assert "2026-03 · New product launch" in dana
+    assert "(3 days overdue)" in dana
+    assert emails[dev_coordinator.email].subject == (
+        "PlanBridge: 2 findings are waiting to be carried or dismissed"
+    )
+
+
+def test_links_are_absolute_and_point_where_the_finding_is_carried_or_dismissed(
+    flagged, dev_coordinator, run_digests
+):
+    run_digests()
+
+    message = _outbox_by_recipient()[dev_coordinator.email]
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    for finding in (flagged["dev_a"], flagged["dev_b"]):
+        assert _finding_url(finding) in message.body
+        assert f'href="{_finding_url(finding)}"' in html
+    assert SITE + reverse("profile") in message.body
+
+
+def test_a_user_who_opted_out_gets_nothing(flagged, marketing_coordinator, run_digests):
+    set_profile(marketing_coordinator, digest_opt_out=True)
+
+    run_digests()
+
+    assert marketing_coordinator.email not in _outbox_by_recipient()
+    assert not DigestDelivery.objects.filter(user=marketing_coordinator).exists()
+
+
+def test_nobody_gets_a_digest_when_nothing_is_flagged(flagged, run_digests):
+    Finding.objects.update(flagged_at=None)
+
+    assert run_digests() == 0
+
+    assert mail.outbox == []
+    assert not DigestDelivery.objects.exists()
+
+
+def test_a_finding_carried_after_it_was_flagged_is_left_out(flagged, dev_coordinator, run_digests):
+    carried(flagged["dev_a"])  # even if nothing cleared its flag
+
+    run_digests()
+
+    body = _outbox_by_recipient()[dev_coordinator.email].body
+    assert "Build slipped" not in body and "Tests flaky" in body
+
+
+def test_a_chinese_speaking_coordinator_gets_the_digest_in_chinese(
+    flagged, dev_coordinator, run_digests
+):
+    set_profile(dev_coordinator, language="zh-hans")
+
+    run_digests()
+
+    emails = _outbox_by_recipient()
+    chinese = emails[dev_coordinator.email]
+    assert "个复盘发现等待衔接或驳回" in chinese.subject
+    assert "逾期 3 天" in chinese.body
+    assert "逾期" in chinese.alternatives[0][0]
+    assert "waiting" in emails[flagged["review"].facilitator.email].subject
+
+
+def test_the_message_id_is_stored_on_the_delivery(flagged, dev_coordinator, run_digests):
+    run_digests()
+
+    delivery = DigestDelivery.objects.get(user=dev_coordinator)
+    message = _outbox_by_recipient()[dev_coordinator.email].message()
+    assert delivery.status == DigestDelivery.Status.SENT
+    assert delivery.message_id and message["Message-ID"] == delivery.message_id
+    assert delivery.finding_count == 2 and delivery.attempts == 1 and delivery.sent_at
+
+
+def test_a_second_run_the_same_day_sends_nothing_more(flagged, run_digests):
+    run_digests()
+    sent = len(mail.outbox)
+
+    run_digests()
+    call_command("send_digests")
+
+    assert sent == 3 and len(mail.outbox) == 3
+    assert DigestDelivery.objects.count() == 3
+
+
+def test_a_duplicate_send_task_sends_nothing_more(flagged, dev_coordinator, run_digests):
+    run_digests()
+    delivery = DigestDelivery.objects.get(user=dev_coordinator)
+
+    assert send_digest.delay(delivery.pk).get() == digests.SKIPPED
+
+    assert len(mail.outbox) == 3
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1
+
+
+def test_the_send_digests_command_sends_and_prints_counts(flagged, capsys):
+    call_command("send_digests")
+    first = capsys.readouterr().out
+    call_command("send_digests")
+    second = capsys.readouterr().out
+
+    assert "Digests: 3 sent, 0 failed, 0 skipped." in first
+    assert "Digests: 0 sent, 0 failed, 0 skipped." in second
+    assert len(mail.outbox) == 3
+
+
+def test_the_send_digests_command_can_queue_instead(flagged, capsys, committed):
+    with committed():
+        call_command("send_digests", "--enqueue")
+
+    assert "Queued 3 digest(s)." in capsys.readouterr().out
+    assert len(mail.outbox) == 3  # the queue runs eagerly in tests
+
+
+def test_a_delivery_left_sending_by_a_dead_worker_is_marked_failed(
+    flagged, dev_coordinator, run_digests
+):
+    old = timezone.now() - datetime.timedelta(hours=3)
+    stuck = DigestDelivery.objects.create(
+        user=dev_coordinator,
+        date=timezone.localdate() - datetime.timedelta(days=1),
+        status=DigestDelivery.Status.SENDING,
+        attempts=1,
+    )
+    DigestDelivery.objects.filter(pk=stuck.pk).update(updated_at=old)
+
+    run_digests()
+
+    stuck.refresh_from_db()
+    assert stuck.status == DigestDelivery.Status.FAILED
+    assert "retry it from the admin" in stuck.last_error
+
+
+def test_retry_waits_grow_with_jitter_and_fit_in_the_visibility_timeout(settings):
+    settings.PLANBRIDGE_DIGEST_RETRY_BASE_SECONDS = 30
+    settings.CELERY_BROKER_VISIBILITY_TIMEOUT = 3600
+    for max_retries in (3, 5, 12):
+        settings.PLANBRIDGE_DIGEST_MAX_RETRIES = max_retries
+        waits = [[digests.retry_countdown(n) for _ in range(50)] for n in range(max_retries)]
+        assert sum(max(w) for w in waits) < settings.CELERY_BROKER_VISIBILITY_TIMEOUT / 2 + 1
+        assert all(len(set(w)) > 1 for w in waits)  # jitter
+    settings.PLANBRIDGE_DIGEST_MAX_RETRIES = 5
+    assert max(digests.retry_countdown(0) for _ in range(50)) <= 30
+    assert min(digests.retry_countdown(3) for _ in range(50)) >= 120
+
+
+# --- the admin ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(client_for, db):
+    return client_for(UserFactory(username="root", is_staff=True, is_superuser=True))
+
+
+def test_a_failed_delivery_is_shown_with_its_error_and_can_be_retried_from_the_admin(
+    flagged, dev_coordinator, admin_client, committed
+):
+    failed = DigestDelivery.objects.create(
+        user=dev_coordinator,
+        date=timezone.localdate(),
+        status=DigestDelivery.Status.FAILED,
+        attempts=6,
+        last_error="SMTPDataError: (451, b'Try again later')",
+    )
+    changelist = reverse("admin:reviews_digestdelivery_changelist")
+    assert "Try again later" in admin_client.get(changelist).content.decode()
+
+    with committed():
+        response = admin_client.post(
+            changelist,
+            {"action": "retry_failed_deliveries", "_selected_action": [failed.pk]},
+            follow=True,
+        )
+
+    assert "1 failed digest was queued again." in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.status == DigestDelivery.Status.SENT
+    assert [m.to for m in mail.outbox] == [[dev_coordinator.email]]
+
+
+def test_the_admin_retry_never_resends_a_sent_digest(
+    flagged, dev_coordinator, admin_client, run_digests
+):
+    run_digests()
+    sent = DigestDelivery.objects.get(user=dev_coordinator)
+
+    admin_client.post(
+        reverse("admin:reviews_digestdelivery_changelist"),
+        {"action": "retry_failed_deliveries", "_selected_action": [sent.pk]},
+    )
+
+    assert len(mail.outbox) == 3
+    sent.refresh_from_db()
+    assert sent.status == DigestDelivery.Status.SENT and sent.attempts == 1
+
+
+# --- PostgreSQL: two digest runs at once ----------------------------------------------------
+
+
+@pytest.mark.requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_digest_runs_at_once_send_one_email_per_user(departments):
+    facilitator = UserFactory(username="pat.pm")
+    facilitator.groups.add(Group.objects.get_or_create(name="pm")[0])
+    review = closed_review(facilitator=facilitator)
+    coordinators = []
+    for index in range(8):
+        user = UserFactory(username=f"coordinator{index}")
+        department = departments[("dev", "marketing", "sales")[index % 3]]
+        MembershipFactory(user=user, department=department, role=Membership.Role.COORDINATOR)
+        coordinators.append(user)
+    for department in departments.values():
+        flagged_finding(review=review, department=department)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            send_unlinked_digests.delay()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert not errors
+    recipients = sorted(message.to[0] for message in mail.outbox)
+    assert recipients == sorted([u.email for u in coordinators] + [facilitator.email])
+    assert DigestDelivery.objects.filter(status=DigestDelivery.Status.SENT).count() == 9
