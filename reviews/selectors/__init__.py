@@ -6,12 +6,20 @@ from .bridge import (  # noqa: F401
     STATES,
     BridgeCounts,
     Rate,
+    ask_answer_medians,
     bridge_counts,
     bridge_finding_queryset,
     bridge_findings,
     state_filter,
+    weekly_update_submission,
 )
-from .evidence import Evidence, EvidenceLine, evidence_on_date, review_evidence  # noqa: F401
+from .evidence import (  # noqa: F401
+    Evidence,
+    EvidenceLine,
+    evidence_on_date,
+    evidence_url,
+    review_evidence,
+)
 from .findings import (  # noqa: F401
     CARRY_TARGET_LIMIT,
     Disposition,
@@ -29,3 +37,4 @@ from .findings import (  # noqa: F401
     review_findings,
     review_list,
 )
+from .trace import TRACE_KINDS, Trace, trace  # noqa: F401

@@ -8,6 +8,7 @@ the deadline; a disposition after the deadline is late. Carry-over rate = in tim
 """
 
 import datetime
+import statistics
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -24,6 +25,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from meetings.models import Ask, WeeklyUpdate
+from planbridge import periods
 
 from ..models import Carryover, Finding, Review
 from .findings import grace_period
@@ -175,3 +179,49 @@ def bridge_counts(
             per_department = getattr(counts, name)
             per_department[department_id] = per_department.get(department_id, 0) + row[name]
     return counts
+
+
+def _plan_or_none(plan, field_name: str) -> Q:
+    if plan is None:
+        return Q()
+    return Q(**{field_name: plan}) | Q(**{f"{field_name}__isnull": True})
+
+
+def ask_answer_medians(
+    *, plan=None, start: datetime.date, end: datetime.date
+) -> dict[int, tuple[datetime.timedelta, int]]:
+    """Per receiving department: the median time from an ask being raised to its answer,
+    and how many answered asks it is taken over (asks raised in [start, end]); one query."""
+    rows = (
+        Ask.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
+        .filter(answered_at__isnull=False)
+        .filter(_plan_or_none(plan, "plan"))
+        .values_list("to_department_id", "created_at", "answered_at")
+    )
+    spans: dict[int, list[datetime.timedelta]] = {}
+    for department_id, created, answered in rows:
+        spans.setdefault(department_id, []).append(answered - created)
+    return {
+        department_id: (statistics.median_low(sorted(values)), len(values))
+        for department_id, values in spans.items()
+    }
+
+
+def weekly_update_submission(
+    *, plan=None, start: datetime.date, end: datetime.date
+) -> tuple[int, dict[int, int]]:
+    """The number of weeks (Mondays) from start to min(end, today) and, per department, in
+    how many of them it submitted an update; one query."""
+    first = periods.week_start(start)
+    if first < start:
+        first += datetime.timedelta(days=7)
+    last = min(end, periods.today())
+    weeks = 0 if last < first else (last - first).days // 7 + 1
+    rows = (
+        WeeklyUpdate.objects.filter(week__gte=first, week__lte=last)
+        .filter(_plan_or_none(plan, "plan"))
+        .values("department_id")
+        .annotate(weeks=Count("week", distinct=True))
+        .order_by()
+    )
+    return weeks, {row["department_id"]: row["weeks"] for row in rows}

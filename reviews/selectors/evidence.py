@@ -263,3 +263,21 @@ def review_evidence(review: Review) -> Evidence:
     for line in evidence.lines():
         line.finding_ids = recorded.get((line.kind, line.object_id), [])
     return evidence
+
+
+def evidence_url(finding: Finding) -> str:
+    """The page of the finding's evidence source ("" when it has none); at most one query
+    (an action item's meeting)."""
+    kind, pk = finding.evidence_kind, finding.evidence_object_id
+    if not kind or pk is None:
+        return ""
+    if kind == Kind.GOAL:
+        return reverse("goals:goal_detail", args=[pk])
+    if kind in (Kind.PLAN_ITEM, Kind.CONFLICT):
+        return reverse("goals:plan_item_detail", args=[pk])
+    if kind == Kind.WEEKLY_UPDATE:
+        return reverse("meetings:update_detail", args=[pk])
+    if kind == Kind.ASK:
+        return reverse("meetings:ask_detail", args=[pk])
+    meeting_id = ActionItem.objects.filter(pk=pk).values_list("meeting_id", flat=True).first()
+    return reverse("meetings:meeting_detail", args=[meeting_id]) if meeting_id else ""

@@ -1,0 +1,173 @@
+"""The bridge dashboard, the home page (DESIGN.md "The bridge rule"): for a plan and a
+month range, the carry-over rate per department and month, open and flagged findings, goals
+at risk, rhythm conflicts, asks' median time to answer and weekly update submission. Every
+number links to the list behind it; a coordinator's own departments come first."""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django import forms
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from goals import selectors as goals_selectors
+from planbridge import periods, permissions
+from planbridge.models import Department, Plan
+from reviews import selectors as review_selectors
+from reviews.forms import MonthField
+
+MAX_MONTHS = 24
+
+
+class DashboardForm(forms.Form):
+    plan = forms.ModelChoiceField(
+        label=gettext_lazy("Plan"),
+        queryset=Plan.objects.order_by("-start", "title"),
+        required=False,
+    )
+    month_from = MonthField(label=gettext_lazy("From month"), required=False)
+    month_to = MonthField(label=gettext_lazy("To month"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("month_from"), cleaned.get("month_to")
+        if first and last:
+            if last < first:
+                self.add_error("month_to", _("The last month must not be before the first."))
+            elif len(periods.months_between(first, last)) > MAX_MONTHS:
+                self.add_error(
+                    "month_to",
+                    _("Choose at most %(count)s months.") % {"count": MAX_MONTHS},
+                )
+        return cleaned
+
+
+@dataclass
+class DepartmentRow:
+    department: Department
+    own: bool
+    rate: review_selectors.Rate
+    month_rates: list = field(default_factory=list)  # (month, Rate | None)
+    open: int = 0
+    flagged: int = 0
+    overdue: int = 0
+    goals_at_risk: list = field(default_factory=list)
+    conflicts: int = 0
+    ask_median_hours: float | None = None
+    asks_answered: int = 0
+    weeks_submitted: int = 0
+    links: dict = field(default_factory=dict)
+
+
+def _url(name, **query) -> str:
+    query = {key: value for key, value in query.items() if value not in (None, "")}
+    return reverse(name) + ("?" + urlencode(query) if query else "")
+
+
+def _choices(form):
+    """The chosen plan and months, falling back to the running plan, its first month and
+    the current month (clamped to the plan) for anything missing or invalid."""
+    data = form.cleaned_data if form.is_valid() else {}
+    plan = data.get("plan") or goals_selectors.default_plan()
+    this_month = periods.month_start(periods.today())
+    if plan is not None:
+        default_from = periods.month_start(plan.start)
+        default_to = max(default_from, min(periods.month_start(plan.end), this_month))
+    else:
+        default_from, default_to = periods.add_months(this_month, -5), this_month
+    month_from = data.get("month_from") or default_from
+    month_to = data.get("month_to") or default_to
+    if month_to < month_from:
+        month_from, month_to = default_from, default_to
+    return plan, month_from, month_to
+
+
+def dashboard(request):
+    form = DashboardForm(request.GET or None)
+    plan, month_from, month_to = _choices(form)
+    months = periods.months_between(month_from, month_to)
+    range_end = periods.month_end(month_to)
+    user = request.user
+    own_ids = permissions.member_department_ids(user)
+
+    counts = review_selectors.bridge_counts(plan=plan, month_from=month_from, month_to=month_to)
+    at_risk = goals_selectors.goals_at_risk(plan=plan)
+    conflicts = goals_selectors.rhythm_conflicts(plan=plan)
+    asks = review_selectors.ask_answer_medians(plan=plan, start=month_from, end=range_end)
+    weeks, submitted = review_selectors.weekly_update_submission(
+        plan=plan, start=month_from, end=range_end
+    )
+    departments = sorted(
+        Department.objects.all(), key=lambda d: (d.pk not in own_ids, d.name.lower())
+    )
+    plan_id = plan.pk if plan else ""
+    span = {"month_from": f"{month_from:%Y-%m}", "month_to": f"{month_to:%Y-%m}"}
+    rows = []
+    for department in departments:
+        pk = department.pk
+        row = DepartmentRow(department=department, own=pk in own_ids, rate=counts.rate(pk))
+        row.month_rates = [(month, counts.rates.get((pk, month))) for month in months]
+        row.open = counts.open.get(pk, 0)
+        row.flagged = counts.flagged.get(pk, 0)
+        row.overdue = counts.overdue.get(pk, 0)
+        row.goals_at_risk = [g for g in at_risk if g.goal.department_id == pk]
+        row.conflicts = sum(1 for c in conflicts if c.item.department_id == pk)
+        if pk in asks:
+            median, row.asks_answered = asks[pk]
+            row.ask_median_hours = round(median.total_seconds() / 3600, 1)
+        row.weeks_submitted = submitted.get(pk, 0)
+        findings = {"plan": plan_id, "department": pk, **span}
+        row.links = {
+            state: _url("reviews:finding_list", state=state, **findings)
+            for state in ("due", "in_time", "open", "flagged", "overdue")
+        }
+        row.links["goals"] = _url("goals:goal_list", plan=plan_id, department=pk)
+        row.links["conflicts"] = _url("goals:timeline", plan=plan_id, department=pk)
+        row.links["asks"] = _url("meetings:ask_list", box="all")
+        row.links["updates"] = _url("meetings:this_week", department=pk)
+        rows.append(row)
+
+    total = counts.rate()
+    chart = {
+        "labels": [f"{month:%Y-%m}" for month in months],
+        "datasets": [
+            {
+                "label": row.department.name,
+                "data": [rate.percent if rate else None for _month, rate in row.month_rates],
+            }
+            for row in rows
+        ]
+        + [
+            {
+                "label": _("All departments"),
+                "data": [counts.rate(month=month).percent for month in months],
+            }
+        ],
+    }
+    all_findings = {"plan": plan_id, **span}
+    return render(
+        request,
+        "planbridge/dashboard.html",
+        {
+            "form": form,
+            "plan": plan,
+            "month_from": month_from,
+            "month_to": month_to,
+            "months": months,
+            "rows": rows,
+            "total": total,
+            "month_totals": [(month, counts.rate(month=month)) for month in months],
+            "weeks": weeks,
+            "conflict_count": len(conflicts),
+            "at_risk_count": len(at_risk),
+            "chart": chart,
+            "total_links": {
+                state: _url("reviews:finding_list", state=state, **all_findings)
+                for state in ("due", "in_time")
+            },
+            "month_link_base": _url("reviews:finding_list", plan=plan_id),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )

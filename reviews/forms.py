@@ -1,0 +1,130 @@
+"""Forms of the review pages. They parse and bind; the rules (later month, reasons, who may)
+live in reviews.services, so whatever a form lets through is checked again there."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from goals.models import PlanItem
+from planbridge.forms import DateInput
+from planbridge.models import Department, Plan
+
+from .models import Finding, Review
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def format_value(self, value):
+        if hasattr(value, "strftime"):
+            return value.strftime("%Y-%m")
+        return value
+
+
+class MonthField(forms.DateField):
+    """A month typed as YYYY-MM (or any day of it), cleaned to the month's first day."""
+
+    widget = MonthInput
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+    default_error_messages = {"invalid": _("Enter a month as YYYY-MM.")}
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        return day.replace(day=1) if day else day
+
+
+class ReviewForm(forms.Form):
+    month = MonthField(label=_("Month"))
+    plan = forms.ModelChoiceField(
+        label=_("Plan"), queryset=Plan.objects.order_by("-start", "title"), required=False
+    )
+
+
+class FindingForm(forms.ModelForm):
+    class Meta:
+        model = Finding
+        fields = ["kind", "title", "detail", "department", "severity"]
+        widgets = {"detail": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.order_by("name")
+
+
+class EvidenceFindingForm(forms.Form):
+    """The hidden fields of an evidence line's one-click button."""
+
+    evidence_kind = forms.ChoiceField(choices=Finding.EvidenceKind.choices)
+    evidence_object_id = forms.IntegerField(min_value=1)
+
+
+class CarryNewItemForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.order_by("name")
+    )
+    title = forms.CharField(label=_("Title of the new plan item"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    month = MonthField(label=_("Month"))
+    start = forms.DateField(label=_("Start"), required=False, widget=DateInput())
+    due = forms.DateField(label=_("Due"), required=False, widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        start, due = cleaned.get("start"), cleaned.get("due")
+        if start and due and due < start:
+            self.add_error("due", _("The due date must not be before the start date."))
+        return cleaned
+
+
+class CarryExistingForm(forms.Form):
+    """Any plan item id is accepted here; the service refuses items of the same or an
+    earlier month, so a hand-made POST gets the same answer as the list."""
+
+    plan_item = forms.IntegerField(label=_("Plan item"), widget=forms.Select)
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan_item"].widget.choices = [("", "---------")] + [
+            (
+                item.pk,
+                f"{item.month:%Y-%m} · {item.department.name} · {item.title}",
+            )
+            for item in targets
+        ]
+
+    def clean_plan_item(self):
+        item = PlanItem.objects.filter(pk=self.cleaned_data["plan_item"]).first()
+        if item is None:
+            raise forms.ValidationError(_("There is no such plan item."))
+        return item
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this finding dismissed?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Write why the finding is dismissed.")},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Write why the finding is dismissed."))
+        return reason
+
+
+class FindingFilterForm(forms.Form):
+    """Query-string filters of the findings list behind the dashboard's numbers."""
+
+    plan = forms.ModelChoiceField(queryset=Plan.objects.all(), required=False)
+    department = forms.ModelChoiceField(queryset=Department.objects.all(), required=False)
+    month_from = MonthField(required=False)
+    month_to = MonthField(required=False)
+    state = forms.ChoiceField(required=False)
+    review = forms.ModelChoiceField(queryset=Review.objects.all(), required=False)
+
+    def __init__(self, *args, states=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", "")] + list(states)

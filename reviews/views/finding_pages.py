@@ -1,0 +1,280 @@
+"""A finding's page (where it is carried or dismissed), its actions, proposals between
+departments, the bridge list behind the dashboard numbers, and the plan item fragment."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from planbridge import periods, permissions
+from planbridge.models import Department
+
+from .. import selectors, services
+from ..forms import (
+    CarryExistingForm,
+    CarryNewItemForm,
+    DismissForm,
+    FindingFilterForm,
+    FindingForm,
+)
+from ..models import Carryover, CarryProposal, Review
+from .common import form_error, load_or_404
+
+
+def _int_param(request, name):
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _finding_page(request, finding, *, forms=None, status=200):
+    user = request.user
+    is_pm = permissions.is_pm(user)
+    may_carry = is_pm or permissions.is_coordinator_of(user, finding.department_id)
+    target_department = _int_param(request, "department")
+    targets = list(selectors.carry_targets(finding, department_id=target_department))
+    next_month = periods.add_months(finding.review.month, 1)
+    forms = forms or {}
+    context = {
+        "finding": finding,
+        "review": finding.review,
+        "disposition": selectors.finding_disposition(finding),
+        "evidence_url": selectors.evidence_url(finding),
+        "may_carry": may_carry and finding.dismissed_at is None,
+        "may_dismiss": is_pm and finding.dismissed_at is None,
+        "may_edit": is_pm and finding.review.status != Review.Status.CLOSED,
+        "may_delete": is_pm
+        and finding.review.status != Review.Status.CLOSED
+        and not finding.carryovers.all(),
+        "can_plan_for": sorted(
+            permissions.coordinated_department_ids(user) | ({0} if is_pm else set())
+        ),
+        "is_pm": is_pm,
+        "departments": Department.objects.order_by("name"),
+        "target_department": target_department,
+        "targets": targets,
+        "new_item_form": forms.get("new")
+        or CarryNewItemForm(
+            initial={
+                "department": finding.department_id,
+                "title": finding.title,
+                "description": finding.detail,
+                "month": next_month,
+            }
+        ),
+        "existing_form": forms.get("existing") or CarryExistingForm(targets=targets),
+        "dismiss_form": forms.get("dismiss") or DismissForm(),
+        "edit_form": forms.get("edit") or FindingForm(instance=finding),
+    }
+    return render(request, "reviews/finding_detail.html", context, status=status)
+
+
+def finding_detail(request, pk):
+    return _finding_page(request, load_or_404(selectors.finding_detail, pk))
+
+
+@require_POST
+def finding_carry_new(request, pk):
+    finding = load_or_404(selectors.finding_detail, pk)
+    form = CarryNewItemForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        department = data["department"]
+        try:
+            if permissions.can_manage_department(request.user, department.pk):
+                carryover = services.finding_carry_new_item(
+                    actor=request.user, finding=finding, **data
+                )
+                messages.success(
+                    request,
+                    _("The finding was carried into the new plan item “%(item)s”.")
+                    % {"item": carryover.plan_item.title},
+                )
+            else:
+                services.finding_propose_item(
+                    actor=request.user,
+                    finding=finding,
+                    department=department,
+                    title=data["title"],
+                    description=data["description"],
+                    month=data["month"],
+                )
+                messages.success(
+                    request,
+                    _("The item was proposed to %(department)s; it counts once they accept it.")
+                    % {"department": department.name},
+                )
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            return redirect("reviews:finding_detail", pk=finding.pk)
+    return _finding_page(request, finding, forms={"new": form}, status=400)
+
+
+@require_POST
+def finding_carry(request, pk):
+    finding = load_or_404(selectors.finding_detail, pk)
+    form = CarryExistingForm(request.POST, targets=selectors.carry_targets(finding))
+    if form.is_valid():
+        try:
+            carryover = services.finding_carry(
+                actor=request.user, finding=finding, plan_item=form.cleaned_data["plan_item"]
+            )
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            if carryover.accepted_at:
+                messages.success(request, _("The finding was carried."))
+            else:
+                messages.success(
+                    request,
+                    _("The carry was proposed to %(department)s; it counts once they accept it.")
+                    % {"department": carryover.plan_item.department.name},
+                )
+            return redirect("reviews:finding_detail", pk=finding.pk)
+    return _finding_page(request, finding, forms={"existing": form}, status=400)
+
+
+@require_POST
+def finding_dismiss(request, pk):
+    finding = load_or_404(selectors.finding_detail, pk)
+    if not permissions.is_pm(request.user):
+        raise PermissionDenied
+    form = DismissForm(request.POST)
+    if form.is_valid():
+        try:
+            services.finding_dismiss(
+                actor=request.user, finding=finding, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("The finding was dismissed."))
+            return redirect("reviews:finding_detail", pk=finding.pk)
+    return _finding_page(request, finding, forms={"dismiss": form}, status=400)
+
+
+@require_POST
+def finding_edit(request, pk):
+    finding = load_or_404(selectors.finding_detail, pk)
+    if not permissions.is_pm(request.user):
+        raise PermissionDenied
+    form = FindingForm(request.POST, instance=finding)
+    if form.is_valid():
+        try:
+            services.finding_update(actor=request.user, finding=finding, **form.cleaned_data)
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("The finding was saved."))
+            return redirect("reviews:finding_detail", pk=finding.pk)
+    finding = load_or_404(selectors.finding_detail, pk)
+    return _finding_page(request, finding, forms={"edit": form}, status=400)
+
+
+@require_POST
+def finding_delete(request, pk):
+    finding = load_or_404(selectors.finding_detail, pk)
+    try:
+        services.finding_delete(actor=request.user, finding=finding)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reviews:finding_detail", pk=finding.pk)
+    messages.success(request, _("The finding was deleted."))
+    return redirect("reviews:review_detail", pk=finding.review_id)
+
+
+@require_POST
+def carryover_accept(request, pk):
+    carryover = get_object_or_404(Carryover, pk=pk)
+    try:
+        services.carryover_accept(actor=request.user, carryover=carryover)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The carry was accepted."))
+    return redirect("reviews:finding_detail", pk=carryover.finding_id)
+
+
+@require_POST
+def carryover_decline(request, pk):
+    carryover = get_object_or_404(Carryover, pk=pk)
+    try:
+        services.carryover_decline(actor=request.user, carryover=carryover)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The proposal was declined."))
+    return redirect("reviews:finding_detail", pk=carryover.finding_id)
+
+
+@require_POST
+def carry_proposal_accept(request, pk):
+    proposal = get_object_or_404(CarryProposal, pk=pk)
+    try:
+        carryover = services.carry_proposal_accept(actor=request.user, proposal=proposal)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The plan item “%(item)s” was created and the finding carried into it.")
+            % {"item": carryover.plan_item.title},
+        )
+    return redirect("reviews:finding_detail", pk=proposal.finding_id)
+
+
+@require_POST
+def carry_proposal_decline(request, pk):
+    proposal = get_object_or_404(CarryProposal, pk=pk)
+    services.carry_proposal_decline(actor=request.user, proposal=proposal)
+    messages.success(request, _("The proposal was declined."))
+    return redirect("reviews:finding_detail", pk=proposal.finding_id)
+
+
+FINDINGS_PER_PAGE = 50
+
+
+def finding_list(request):
+    """The findings behind a dashboard number: filtered by plan, department, month range
+    and bridge state; bad filters are reported, not a 500."""
+    form = FindingFilterForm(request.GET or None, states=selectors.STATES.items())
+    filters = form.cleaned_data if form.is_valid() else {}
+    findings = selectors.bridge_findings(
+        plan=filters.get("plan"),
+        month_from=filters.get("month_from"),
+        month_to=filters.get("month_to"),
+        department_ids=[filters["department"].pk] if filters.get("department") else None,
+        state=filters.get("state") or None,
+    ).select_related("review__plan", "department")
+    if filters.get("review"):
+        findings = findings.filter(review=filters["review"])
+    findings = findings.order_by("-review__month", "department__name", "pk")
+    page = Paginator(findings, FINDINGS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reviews/finding_list.html",
+        {
+            "form": form,
+            "page": page,
+            "state_label": selectors.STATES.get(filters.get("state") or "", ""),
+            "query": _query_without_page(request),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def plan_item_findings(request, pk):
+    """Fragment for a plan item's page: the findings it came from and their reviews."""
+    return render(
+        request,
+        "reviews/_plan_item_findings.html",
+        {"carryovers": selectors.plan_item_findings(pk), "plan_item_id": pk},
+    )

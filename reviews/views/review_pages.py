@@ -1,0 +1,163 @@
+"""Review sessions: the list, creating one, the session page (findings with their
+disposition, the month's evidence), opening and closing, recording findings."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from planbridge import permissions
+
+from .. import selectors, services
+from ..forms import EvidenceFindingForm, FindingForm, ReviewForm
+from ..models import Review
+from .common import form_error, load_or_404
+
+
+def review_list(request):
+    user = request.user
+    is_pm = permissions.is_pm(user)
+    coordinated = permissions.coordinated_department_ids(user)
+    form = ReviewForm(request.POST or None) if is_pm else None
+    return render(
+        request,
+        "reviews/review_list.html",
+        {
+            "reviews": selectors.review_list(),
+            "form": form or ReviewForm(),
+            "can_run": is_pm,
+            "pending_carryovers": selectors.pending_carryovers(department_ids=coordinated)
+            if coordinated
+            else [],
+            "pending_proposals": selectors.pending_proposals(department_ids=coordinated)
+            if coordinated
+            else [],
+        },
+    )
+
+
+def review_create(request):
+    if not permissions.is_pm(request.user):
+        raise PermissionDenied
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_create(
+                actor=request.user, month=form.cleaned_data["month"], plan=form.cleaned_data["plan"]
+            )
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("The review was created as a draft."))
+            return redirect("reviews:review_detail", pk=review.pk)
+    return render(
+        request, "reviews/review_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _review_page(request, review, *, finding_form=None, status=200):
+    is_pm = permissions.is_pm(request.user)
+    return render(
+        request,
+        "reviews/review_detail.html",
+        {
+            "review": review,
+            "findings": selectors.review_findings(review),
+            "evidence": selectors.review_evidence(review),
+            "finding_form": finding_form or FindingForm(),
+            "can_run": is_pm,
+            "can_record": is_pm and review.status != Review.Status.CLOSED,
+            "grace_days": selectors.grace_period().days,
+        },
+        status=status,
+    )
+
+
+def review_detail(request, pk):
+    return _review_page(request, load_or_404(selectors.review_detail, pk))
+
+
+@require_POST
+def review_open(request, pk):
+    review = load_or_404(selectors.review_detail, pk)
+    try:
+        services.review_open(actor=request.user, review=review)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The review is open."))
+    return redirect("reviews:review_detail", pk=review.pk)
+
+
+@require_POST
+def review_close(request, pk):
+    review = load_or_404(selectors.review_detail, pk)
+    try:
+        services.review_close(actor=request.user, review=review)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "The review is closed. Every finding must now be carried or dismissed "
+                "within %(days)s days."
+            )
+            % {"days": selectors.grace_period().days},
+        )
+    return redirect("reviews:review_detail", pk=review.pk)
+
+
+@require_POST
+def finding_create(request, pk):
+    review = load_or_404(selectors.review_detail, pk)
+    if not permissions.is_pm(request.user):
+        raise PermissionDenied
+    form = FindingForm(request.POST)
+    if form.is_valid():
+        try:
+            finding = services.finding_create(
+                actor=request.user, review=review, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("The finding was recorded."))
+            return redirect("reviews:finding_detail", pk=finding.pk)
+    return _review_page(request, review, finding_form=form, status=400)
+
+
+@require_POST
+def finding_from_evidence(request, pk):
+    """One click on an evidence line: a finding prefilled from the line as the server
+    assembles it (the posted fields only name the line)."""
+    review = load_or_404(selectors.review_detail, pk)
+    if not permissions.is_pm(request.user):
+        raise PermissionDenied
+    form = EvidenceFindingForm(request.POST)
+    line = None
+    if form.is_valid():
+        line = selectors.review_evidence(review).find(
+            form.cleaned_data["evidence_kind"], form.cleaned_data["evidence_object_id"]
+        )
+    if line is None:
+        messages.error(request, _("That evidence is not part of this review's month."))
+        return redirect("reviews:review_detail", pk=review.pk)
+    try:
+        finding = services.finding_create(
+            actor=request.user,
+            review=review,
+            kind=line.finding_kind,
+            title=line.title[:200],
+            detail=line.detail,
+            department=line.department,
+            severity=line.severity,
+            evidence_kind=line.kind,
+            evidence_object_id=line.object_id,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reviews:review_detail", pk=review.pk)
+    messages.success(request, _("The finding was recorded from the evidence."))
+    return redirect("reviews:finding_detail", pk=finding.pk)
