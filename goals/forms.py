@@ -70,6 +70,9 @@ class ObjectiveForm(forms.ModelForm):
         fields = ["title", "description", "quarter", "plan"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
+    def clean_quarter(self):
+        return periods.quarter_start(self.cleaned_data["quarter"])
+
 
 class GoalForm(VersionedForm):
     owner = UserChoiceField(queryset=_users(), label=_("Owner"))

@@ -277,7 +277,9 @@ def plan_item_create(
 def plan_item_update(*, actor, item: PlanItem, version: int, depends_on=None, **fields) -> PlanItem:
     """Changes a plan item if `version` is still the stored one (else VersionConflict,
     nothing written); refuses dependency cycles; PMs and coordinators of the department."""
-    current = PlanItem.objects.select_for_update().select_related("plan").get(pk=item.pk)
+    current = (
+        PlanItem.objects.select_for_update(of=("self",)).select_related("plan").get(pk=item.pk)
+    )
     if not can_edit_plan_item(actor, current):
         raise PermissionDenied(_("You can only change plan items of departments you coordinate."))
     if current.version != version:
