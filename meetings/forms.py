@@ -173,9 +173,11 @@ class MeetingForm(forms.Form):
     )
     facilitator = UserChoiceField(label=_("Facilitator"), queryset=get_user_model().objects.none())
 
-    def __init__(self, *args, plans, **kwargs):
+    def __init__(self, *args, plans, plan_required=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans
+        # Plan owners who are not PMs run meetings of their own plans only.
+        self.fields["plan"].required = plan_required
         self.fields["facilitator"].queryset = (
             get_user_model()
             .objects.filter(is_active=True)

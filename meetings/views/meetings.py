@@ -41,12 +41,15 @@ def meeting_create(request):
     """A PM (any plan or none) or a plan's owner (their plans) creates a week's meeting."""
     if not can_create_any_meeting(request.user):
         raise PermissionDenied(_("Only a project manager or the plan's owner creates meetings."))
-    plans = meeting_plan_choices(request.user, core_permissions.is_pm(request.user))
+    is_pm = core_permissions.is_pm(request.user)
+    plans = meeting_plan_choices(request.user, is_pm)
     initial = {"date": today(), "facilitator": request.user.pk}
     running = selectors.active_plans(today()).filter(pk__in=plans.values("pk")).first()
     if running is not None:
         initial["plan"] = running.pk
-    form = MeetingForm(request.POST or None, initial=initial, plans=plans)
+    form = MeetingForm(
+        request.POST or None, initial=initial, plans=plans, plan_required=not is_pm
+    )
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(

@@ -13,6 +13,7 @@ from meetings.selectors import meeting_agenda
 from meetings.services import action_item_set_status
 from planbridge.periods import today
 
+from ..factories import PlanFactory
 from .factories import (
     ActionItemFactory,
     AskFactory,
@@ -36,9 +37,7 @@ def test_each_section_holds_the_right_items(meeting, running_plan, departments, 
     dev_update = WeeklyUpdateFactory(department=dev, plan=running_plan, progress="Core late")
     WeeklyUpdateFactory(department=marketing, plan=None, progress="Campaign prep")
     WeeklyUpdateFactory(department=sales, week=week - 7 * day, progress="Last week")
-    other_plan_update = WeeklyUpdateFactory(
-        department=sales, plan=__import__("tests.factories").factories.PlanFactory(), progress="x"
-    )
+    other_plan_update = WeeklyUpdateFactory(department=sales, plan=PlanFactory(), progress="x")
     # Asks: open (one overdue), accepted, done, and one declined this week.
     overdue = AskFactory(from_department=sales, to_department=marketing, needed_by=today() - day)
     accepted = AskFactory(from_department=marketing, to_department=dev, state=Ask.State.ACCEPTED)
