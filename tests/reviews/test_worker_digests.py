@@ -38,8 +38,17 @@ def worker_app():
         task_always_eager=False,
         broker_transport_options={"visibility_timeout": 3600},
     )
+    _forget_connections()
     yield app
     app.conf.update(previous)
+    _forget_connections()
+
+
+def _forget_connections():
+    # An earlier test may have opened the producer pool on the embedded filesystem broker;
+    # drop it so that apply_async connects to the broker configured now.
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.mark.requires_redis
