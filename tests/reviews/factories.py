@@ -62,3 +62,87 @@ class CarryoverFactory(factory.django.DjangoModelFactory):
     created_by = factory.SelfAttribute("finding.created_by")
     accepted_by = factory.SelfAttribute("created_by")
     accepted_at = factory.LazyFunction(timezone.now)
+
+
+def make_evidence(*, plan, departments, author, month, count=1):
+    """`count` rows of every evidence source in `month` (a date, first of month): goals
+    behind, items due and open, updates with problems, declined and overdue asks, overdue
+    action items and rhythm conflicts. Returns a dict kind -> list of created rows."""
+    from decimal import Decimal
+
+    from goals.models import CheckIn, Goal
+    from meetings.models import ActionItem, Ask, Meeting, WeeklyUpdate
+    from planbridge import periods
+
+    dev, marketing = departments["dev"], departments["marketing"]
+    made = {key: [] for key in ("goal", "plan_item", "weekly_update", "ask", "action_item")}
+    made["conflict"] = []
+    for n in range(count):
+        goal = Goal.objects.create(
+            title=f"Beta sign-ups {n}",
+            metric="sign-ups",
+            unit="people",
+            baseline=Decimal(0),
+            target=Decimal(100),
+            start=month - datetime.timedelta(days=60),
+            due=month + datetime.timedelta(days=40),
+            owner=author,
+            department=dev,
+            plan=plan,
+        )
+        CheckIn.objects.create(goal=goal, date=month, value=Decimal(1), confidence=3, author=author)
+        made["goal"].append(goal)
+        late = PlanItemFactory(
+            plan=plan,
+            department=dev,
+            month=month,
+            title=f"Finish the beta {n}",
+            start=month,
+            due=month + datetime.timedelta(days=20),
+            status="blocked",
+        )
+        made["plan_item"].append(late)
+        warmup = PlanItemFactory(
+            plan=plan,
+            department=marketing,
+            month=month,
+            title=f"Warm-up campaign {n}",
+            start=month + datetime.timedelta(days=2),
+            due=month + datetime.timedelta(days=40),
+            status="planned",
+        )
+        warmup.depends_on.add(late)
+        made["conflict"].append(warmup)
+        team = dev if n == 0 else DepartmentFactory(name=f"Team {n}", slug=f"team-{n}")
+        made["weekly_update"].append(
+            WeeklyUpdate.objects.create(
+                department=team,
+                week=periods.week_start(month + datetime.timedelta(days=7)),
+                plan=plan,
+                problems=f"Testing environment down {n}",
+                author=author,
+            )
+        )
+        made["ask"].append(
+            Ask.objects.create(
+                from_department=marketing,
+                to_department=dev,
+                plan=plan,
+                what=f"Release date {n}",
+                needed_by=month + datetime.timedelta(days=5),
+                state="declined",
+                reply="Not known yet",
+                created_by=author,
+            )
+        )
+        meeting = Meeting.objects.create(plan=plan, date=month, week=month, facilitator=author)
+        made["action_item"].append(
+            ActionItem.objects.create(
+                meeting=meeting,
+                title=f"Send the spec {n}",
+                owner=author,
+                department=dev,
+                due=month + datetime.timedelta(days=3),
+            )
+        )
+    return made
