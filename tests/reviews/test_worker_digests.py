@@ -45,10 +45,12 @@ def worker_app():
 
 
 def _forget_connections():
-    # An earlier test may have opened the producer pool on the embedded filesystem broker;
-    # drop it so that apply_async connects to the broker configured now.
+    # An earlier test may have opened the producer pool on the embedded filesystem broker, or
+    # cached the result backend of another configuration: drop both, so that what follows
+    # (this test, or the next one) uses the configuration in force.
     app._pool = None
     app.amqp._producer_pool = None
+    app._backend = None
 
 
 @pytest.mark.requires_redis
