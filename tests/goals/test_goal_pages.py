@@ -265,8 +265,8 @@ def test_a_member_who_does_not_own_the_goal_cannot_check_in(
 ):
     dev_goal.owner = dev_coordinator
     dev_goal.save()
-    from tests.conftest import _member
     from planbridge.models import Membership
+    from tests.conftest import _member
 
     other = _member("otto.dev", departments["dev"], Membership.Role.MEMBER)
     response = client_for(other).post(
