@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from goals import selectors as goal_selectors
+from reviews import selectors as review_selectors
 
 from . import selectors
 
@@ -19,6 +20,7 @@ def _document_context(plan) -> dict:
         "plan": plan,
         "team_by_department": selectors.plan_team_by_department(plan),
         "departments": goal_selectors.plan_document(plan),
+        "review_summary": review_selectors.plan_review_summary(plan),
     }
 
 

@@ -33,6 +33,7 @@ from .findings import (  # noqa: F401
     pending_carryovers,
     pending_proposals,
     plan_item_findings,
+    plan_review_summary,
     review_detail,
     review_findings,
     review_list,

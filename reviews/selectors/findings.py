@@ -193,3 +193,17 @@ def pending_proposals(*, department_ids) -> QuerySet[CarryProposal]:
         .select_related("finding__review", "finding__department", "department", "proposed_by")
         .order_by("created_at")
     )
+
+
+def plan_review_summary(plan) -> list[tuple[Review, list[tuple[Finding, Disposition]]]]:
+    """Each review of the plan, oldest month first, with its findings and where each went
+    (the plan document's "summary and feedback"); four queries."""
+    reviews = list(
+        Review.objects.filter(plan=plan).select_related("facilitator").order_by("month", "pk")
+    )
+    findings = finding_queryset().filter(review__plan=plan).order_by("department__name", "pk")
+    now = timezone.now()
+    by_review: dict[int, list] = {review.pk: [] for review in reviews}
+    for finding in findings:
+        by_review[finding.review_id].append((finding, finding_disposition(finding, now=now)))
+    return [(review, by_review[review.pk]) for review in reviews]

@@ -301,3 +301,54 @@ def test_the_findings_list_reports_bad_filters(client_for, pm, dev_finding, quer
     assert response.status_code in (200, 400)
     if "page" not in query:
         assert response.status_code == 400 and b"not understood" in response.content
+
+
+def test_the_plan_item_page_loads_the_findings_it_came_from(
+    client_for, sales_member, item_factory, departments
+):
+    item = item_factory(departments["dev"], month=APRIL)
+    html = client_for(sales_member).get(reverse("goals:plan_item_detail", args=[item.pk]))
+    assert reverse("reviews:plan_item_findings", args=[item.pk]) in html.content.decode()
+
+
+def test_the_plan_document_summarises_each_review_and_where_its_findings_went(
+    client_for, pm, plan, departments, item_factory
+):
+    from django.utils import timezone
+
+    review = ReviewFactory(month=MARCH, plan=plan, facilitator=pm, closed=True)
+    finding = FindingFactory(review=review, department=departments["dev"], title="Beta late")
+    item = item_factory(departments["marketing"], month=APRIL, title="Delay the campaign")
+    Carryover.objects.create(
+        finding=finding, plan_item=item, created_by=pm, accepted_by=pm, accepted_at=timezone.now()
+    )
+    FindingFactory(
+        review=review,
+        department=departments["sales"],
+        title="Good research",
+        dismissed_at=timezone.now(),
+        dismissed_by=pm,
+        dismissal_reason="Nothing to do",
+    )
+    client = client_for(pm)
+    html = client.get(reverse("plan_document", args=[plan.pk])).content.decode()
+    assert "Review of 2026-03" in html and "Delay the campaign" in html and "Nothing to do" in html
+    markdown = client.get(reverse("plan_document_markdown", args=[plan.pk])).content.decode()
+    assert "Beta late" in markdown and "carried into Delay the campaign" in markdown
+    assert "dismissed: Nothing to do" in markdown
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_the_plan_document_summary_takes_a_fixed_number_of_queries(
+    plan, pm, departments, size, django_assert_max_num_queries
+):
+    from reviews.selectors import plan_review_summary
+
+    for month in (MARCH, APRIL):
+        review = ReviewFactory(month=month, plan=plan, facilitator=pm, closed=True)
+        for _n in range(size):
+            FindingFactory(review=review, department=departments["dev"])
+    # reviews, findings, carryovers, proposals.
+    with django_assert_max_num_queries(4):
+        summary = plan_review_summary(plan)
+    assert [len(findings) for _review, findings in summary] == [size, size]
