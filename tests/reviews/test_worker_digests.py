@@ -50,7 +50,8 @@ def _forget_connections():
     # (this test, or the next one) uses the configuration in force.
     app._pool = None
     app.amqp._producer_pool = None
-    app._backend = None
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
 
 
 @pytest.mark.requires_redis
