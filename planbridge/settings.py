@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "planbridge.context_processors.navigation",
+                "meetings.context_processors.asks_to_us",
             ],
         },
     },
@@ -209,6 +210,21 @@ if env.bool("PLANBRIDGE_DEMO_SCHEDULE", default=False):
 # CELERY_BROKER_VISIBILITY_TIMEOUT so that Redis never hands a waiting retry to a second worker.
 PLANBRIDGE_DIGEST_MAX_RETRIES = env.int("PLANBRIDGE_DIGEST_MAX_RETRIES", default=5)
 PLANBRIDGE_DIGEST_RETRY_BASE_SECONDS = env.float("PLANBRIDGE_DIGEST_RETRY_BASE_SECONDS", default=30)
+
+# Weekly-update reminder (meetings.tasks): coordinators whose department has not submitted
+# the week's update are emailed once the week reaches this weekday (0 = Monday … 6 = Sunday)
+# and hour (0–23), both in TIME_ZONE. The beat runs the job hourly (UTC, minute 7); the job
+# itself checks the moment, and sends at most one reminder per coordinator and week.
+PLANBRIDGE_REMINDER_WEEKDAY = env.int("PLANBRIDGE_REMINDER_WEEKDAY", default=3)
+PLANBRIDGE_REMINDER_HOUR = env.int("PLANBRIDGE_REMINDER_HOUR", default=15)
+if not 0 <= PLANBRIDGE_REMINDER_WEEKDAY <= 6:
+    raise environ.ImproperlyConfigured("PLANBRIDGE_REMINDER_WEEKDAY must be 0 (Monday) to 6.")
+if not 0 <= PLANBRIDGE_REMINDER_HOUR <= 23:
+    raise environ.ImproperlyConfigured("PLANBRIDGE_REMINDER_HOUR must be 0 to 23.")
+CELERY_BEAT_SCHEDULE["meetings-weekly-update-reminders"] = {
+    "task": "meetings.send_weekly_update_reminders",
+    "schedule": crontab(minute=7),
+}
 
 LOGGING = {
     "version": 1,
