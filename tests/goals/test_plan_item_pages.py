@@ -2,7 +2,6 @@
 check on concurrent edits."""
 
 import csv
-import datetime
 import io
 
 import pytest
