@@ -167,7 +167,7 @@ def dashboard(request):
                 state: _url("reviews:finding_list", state=state, **all_findings)
                 for state in ("due", "in_time")
             },
-            "month_link_base": _url("reviews:finding_list", plan=plan_id),
+            "month_link_base": reverse("reviews:finding_list") + "?" + urlencode({"plan": plan_id}),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
