@@ -47,9 +47,7 @@ def meeting_create(request):
     running = selectors.active_plans(today()).filter(pk__in=plans.values("pk")).first()
     if running is not None:
         initial["plan"] = running.pk
-    form = MeetingForm(
-        request.POST or None, initial=initial, plans=plans, plan_required=not is_pm
-    )
+    form = MeetingForm(request.POST or None, initial=initial, plans=plans, plan_required=not is_pm)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(
@@ -166,7 +164,7 @@ def meeting_minutes(request, pk):
     """The minutes (agenda, attendance, notes, actions) as a Markdown download."""
     meeting = get_object_or_404(selectors.meeting_queryset(), pk=pk)
     text = render_to_string(
-        "meetings/minutes.md",
+        "meetings/minutes.txt",
         {
             "meeting": meeting,
             "agenda": selectors.meeting_agenda(meeting),
