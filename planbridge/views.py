@@ -84,10 +84,6 @@ def profile(request):
     )
 
 
-def dashboard(request):
-    return render(request, "planbridge/dashboard.html", {})
-
-
 def plan_list(request):
     return render(
         request,
