@@ -328,5 +328,9 @@ def seed(ctx) -> None:
             )
         items[key] = item
     for key, dependency_keys in DEPENDENCIES.items():
-        items[key].depends_on.add(*[items[dependency] for dependency in dependency_keys])
+        # Only add what is missing: even an empty add writes a history row.
+        existing = set(items[key].depends_on.values_list("pk", flat=True))
+        missing = [items[k] for k in dependency_keys if items[k].pk not in existing]
+        if missing:
+            items[key].depends_on.add(*missing)
     ctx.goal_items = items

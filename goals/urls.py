@@ -20,4 +20,5 @@ urlpatterns = [
     path("items/<int:pk>/edit/", views.plan_item_edit, name="plan_item_edit"),
     path("items/<int:pk>/status/", views.plan_item_status, name="plan_item_status"),
     path("timeline/", views.timeline, name="timeline"),
+    path("plans/<int:pk>/conflicts/", views.plan_conflicts, name="plan_conflicts"),
 ]

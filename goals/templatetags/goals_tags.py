@@ -2,8 +2,6 @@ from django import template
 
 from planbridge import periods
 
-from .. import selectors
-
 register = template.Library()
 
 
@@ -12,7 +10,8 @@ def quarter_label(day) -> str:
     return periods.quarter_label(day) if day else ""
 
 
-@register.inclusion_tag("goals/_plan_rhythm.html", takes_context=True)
-def plan_rhythm_conflicts(context, plan):
-    """The plan's live rhythm conflicts with links to its timeline, items and document."""
-    return {"plan": plan, "conflicts": selectors.rhythm_conflicts(plan=plan)}
+@register.inclusion_tag("goals/_plan_rhythm.html")
+def plan_rhythm_conflicts(plan):
+    """Links to the plan's timeline, items and document, and a panel that loads the plan's
+    live rhythm conflicts (htmx), so the plan page itself runs no goals query."""
+    return {"plan": plan}

@@ -12,6 +12,7 @@ from .goal_pages import (
     smart_check,
 )
 from .plan_item_pages import (
+    plan_conflicts,
     plan_item_create,
     plan_item_detail,
     plan_item_edit,
@@ -29,6 +30,7 @@ __all__ = [
     "goal_list",
     "objective_edit",
     "objective_list",
+    "plan_conflicts",
     "plan_item_create",
     "plan_item_detail",
     "plan_item_edit",

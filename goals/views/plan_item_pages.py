@@ -181,6 +181,14 @@ def plan_item_status(request, pk):
     return _item_page(request, item.pk, status_form=form, status=400)
 
 
+def plan_conflicts(request, pk):
+    """The plan's live rhythm conflicts, as a panel of the plan page (htmx)."""
+    plan = get_object_or_404(Plan, pk=pk)
+    return render(
+        request, "goals/_conflicts.html", {"conflicts": selectors.rhythm_conflicts(plan=plan)}
+    )
+
+
 def timeline(request):
     plans = Plan.objects.order_by("-start", "title")
     plan_id = request.GET.get("plan")

@@ -53,6 +53,11 @@ def test_a_pm_sees_the_demos_conflict_highlighted_on_the_timeline(page, demo):
     conflicts = page.get_by_test_id("rhythm-conflicts")
     assert conflicts.is_visible()
     assert "depends on “Develop the core functions” (Product Development)" in conflicts.inner_text()
+    # The plan page loads the same conflicts into its own panel.
+    page.goto("/plans/")
+    page.get_by_role("link", name="New product development and launch").first.click()
+    page.get_by_test_id("plan-conflicts").get_by_test_id("rhythm-conflicts").wait_for()
+    page.goto("/goals/timeline/")
     if SCREENSHOTS:
         page.set_viewport_size({"width": 1500, "height": 1000})
         page.screenshot(path=os.path.join(SCREENSHOTS, "timeline.png"), full_page=True)

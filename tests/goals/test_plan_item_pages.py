@@ -235,7 +235,7 @@ def test_conflicts_show_on_the_item_the_list_the_plan_and_the_timeline(
         reverse("goals:plan_item_detail", args=[marketing_item.pk]),
         reverse("goals:plan_item_detail", args=[dev_item.pk]),
         reverse("goals:plan_item_list"),
-        reverse("plan_detail", args=[plan.pk]),
+        reverse("goals:plan_conflicts", args=[plan.pk]),  # loaded into the plan page
         reverse("goals:timeline") + f"?plan={plan.pk}",
     ):
         page = client.get(url).content.decode()
@@ -268,8 +268,20 @@ def test_an_unknown_plan_on_the_timeline_is_a_404(client_for, sales_member, plan
     assert response.status_code == 404
 
 
+def test_the_plan_page_links_to_its_document_timeline_and_conflicts(client_for, sales_member, plan):
+    page = client_for(sales_member).get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    for url in (
+        reverse("plan_document", args=[plan.pk]),
+        reverse("plan_items_csv", args=[plan.pk]),
+        reverse("goals:timeline") + f"?plan={plan.pk}",
+        reverse("goals:plan_conflicts", args=[plan.pk]),
+    ):
+        assert url in page
+
+
 def test_unknown_plan_documents_are_404s(client_for, sales_member):
     client = client_for(sales_member)
+    assert client.get(reverse("goals:plan_conflicts", args=[999999])).status_code == 404
     for name in ("plan_document", "plan_document_markdown", "plan_items_csv"):
         assert client.get(reverse(name, args=[999999])).status_code == 404
 
