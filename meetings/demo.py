@@ -176,7 +176,7 @@ ASKS = [
             "Declined for now: pricing is decided after the monthly review.",
             "暂不提供：价格将在月度总结会后确定。",
         ),
-        1,
+        0,
     ),
 ]
 
@@ -303,7 +303,10 @@ def seed(ctx) -> None:
         )
         changes = {"created_at": _moment(raised + datetime.timedelta(days=1))}
         if answered_ago is not None:
-            answered = _moment(this_week - datetime.timedelta(weeks=answered_ago, days=-1), 16)
+            answered = min(
+                _moment(this_week - datetime.timedelta(weeks=answered_ago, days=-1), 16),
+                timezone.now(),
+            )
             changes.update(answered_by=ctx.users[COORDINATORS[target]], answered_at=answered)
             if state == Ask.State.DONE:
                 changes["done_at"] = answered

@@ -39,6 +39,7 @@ def test_the_demo_tells_the_weekly_story_and_is_idempotent():
     carried = {item.title: item.meetings_open for item in agenda.carried_action_items}
     assert carried["Publish a revised schedule for the core functions"] == 3
     assert {d.slug for d in agenda.missing_departments} == {"development", "sales"}
+    assert [a.what for a in agenda.answered_asks] == ["A pricing one-pager for the launch"]
 
 
 @pytest.mark.django_db
