@@ -170,7 +170,6 @@ def meeting_minutes(request, pk):
             "agenda": selectors.meeting_agenda(meeting),
             "attendees": meeting.attendees.order_by("first_name", "last_name", "username"),
         },
-        request=request,
     )
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.date:%Y-%m-%d}.md"'
