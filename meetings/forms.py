@@ -163,6 +163,7 @@ class AskFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any state")), ("waiting", _("Waiting (open or accepted)"))]
         + list(Ask.State.choices),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
 
