@@ -49,7 +49,7 @@ format: venv
 
 # Regenerates the zh-hans catalogue from the sources and compiles it (needs GNU gettext).
 messages: venv
-	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -e html,txt,py,md --no-obsolete --ignore=.venv --ignore=var
 	DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:
