@@ -114,7 +114,7 @@ SELECT '!', false, 'bench' || n, 'User ' || n, '', 'bench' || n || '@example.tes
 FROM generate_series(1, %(users)s) n;
 
 INSERT INTO planbridge_profile (user_id, language, digest_opt_out)
-SELECT id, CASE WHEN id %% 10 = 0 THEN 'zh-hans' ELSE 'en' END, id %% 50 = 0 FROM auth_user;
+SELECT id, CASE WHEN id %% 10 = 0 THEN 'zh-hans' ELSE 'en' END, false FROM auth_user;
 
 INSERT INTO planbridge_department (name, slug)
 SELECT 'Department ' || n, 'department-' || n FROM generate_series(1, %(departments)s) n;
@@ -146,12 +146,13 @@ SELECT '2026-04-01', (SELECT min(id) FROM planbridge_plan), 1 + n %% %(facilitat
        now()
 FROM generate_series(0, %(reviews)s - 1) n;
 
--- Of every 20 findings: 1 dismissed, 17 carried (accepted), 1 only proposed, 1 left alone.
+-- Of every 20 findings: 1 dismissed, 17 carried (accepted), 1 only proposed, 1 left alone;
+-- review and department come from n / 20, so every department has some of each kind.
 INSERT INTO reviews_finding (review_id, kind, title, detail, department_id, severity,
                              evidence_kind, created_by_id, created_at, dismissed_at,
                              dismissal_reason)
-SELECT r.first + n %% %(reviews)s, 'problem', 'Finding ' || n, '',
-       d.first + (n / 7) %% %(departments)s, 'medium', '', 1, now(),
+SELECT r.first + (n / 20) %% %(reviews)s, 'problem', 'Finding ' || n, '',
+       d.first + (n / 20) %% %(departments)s, 'medium', '', 1, now(),
        CASE WHEN n %% 20 = 0 THEN now() - interval '1 day' END,
        CASE WHEN n %% 20 = 0 THEN 'Not ours' ELSE '' END
 FROM generate_series(0, %(findings)s - 1) n,
