@@ -160,7 +160,7 @@ ASKS = [
         "testing",
         Ask.State.DONE,
         ("Sent: five pilot customers with contacts.", "已发送：五家试点客户及联系人。"),
-        2,
+        1,
     ),
     (
         "pricing",
