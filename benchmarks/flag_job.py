@@ -146,7 +146,7 @@ SELECT '2026-04-01', (SELECT min(id) FROM planbridge_plan), 1 + n %% %(facilitat
        now()
 FROM generate_series(0, %(reviews)s - 1) n;
 
--- Of every 20 findings: 1 dismissed, 17 carried (accepted), 1 only proposed, 1 left alone;
+-- Of every 20 findings: 1 dismissed, 17 carried (accepted), 1 only proposed, 1 left alone,
 -- review and department come from n / 20, so every department has some of each kind.
 INSERT INTO reviews_finding (review_id, kind, title, detail, department_id, severity,
                              evidence_kind, created_by_id, created_at, dismissed_at,
