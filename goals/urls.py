@@ -11,6 +11,12 @@ urlpatterns = [
     path("<int:pk>/", views.goal_detail, name="goal_detail"),
     path("<int:pk>/edit/", views.goal_edit, name="goal_edit"),
     path("<int:pk>/checkins/", views.checkin_create, name="checkin_create"),
+    path("<int:pk>/checkins/<int:checkin_pk>/edit/", views.checkin_edit, name="checkin_edit"),
+    path(
+        "<int:pk>/checkins/<int:checkin_pk>/delete/",
+        views.checkin_delete,
+        name="checkin_delete",
+    ),
     path("objectives/", views.objective_list, name="objective_list"),
     path("objectives/<int:pk>/edit/", views.objective_edit, name="objective_edit"),
     path("alignment/", views.alignment, name="alignment"),

@@ -3,6 +3,8 @@
 from .goal_pages import (
     alignment,
     checkin_create,
+    checkin_delete,
+    checkin_edit,
     goal_create,
     goal_detail,
     goal_edit,
@@ -24,6 +26,8 @@ from .plan_item_pages import (
 __all__ = [
     "alignment",
     "checkin_create",
+    "checkin_delete",
+    "checkin_edit",
     "goal_create",
     "goal_detail",
     "goal_edit",

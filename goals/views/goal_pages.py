@@ -14,7 +14,7 @@ from planbridge import periods, permissions
 
 from .. import selectors, services
 from ..forms import CheckInForm, GoalFilterForm, GoalForm, ObjectiveForm
-from ..models import Goal, Objective
+from ..models import CheckIn, Goal, Objective
 from ..smart import goal_smart_check
 from .common import apply_form_errors, int_param
 
@@ -210,6 +210,42 @@ def checkin_create(request, pk):
             messages.success(request, _("The check-in was recorded."))
             return redirect("goals:goal_detail", pk=goal.pk)
     return _goal_page(request, goal.pk, checkin_form=form, status=400)
+
+
+def _checkin_of_goal(request, goal_pk, checkin_pk) -> CheckIn:
+    checkin = get_object_or_404(
+        CheckIn.objects.select_related("goal", "author"), pk=checkin_pk, goal_id=goal_pk
+    )
+    if not services.can_check_in(request.user, checkin.goal):
+        raise PermissionDenied
+    return checkin
+
+
+def checkin_edit(request, pk, checkin_pk):
+    checkin = _checkin_of_goal(request, pk, checkin_pk)
+    form = CheckInForm(request.POST or None, instance=checkin)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.checkin_update(actor=request.user, checkin=checkin, **form.cleaned_data)
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, _("The check-in was saved."))
+            return redirect("goals:goal_detail", pk=checkin.goal_id)
+    return render(
+        request,
+        "goals/checkin_form.html",
+        {"form": form, "checkin": checkin, "goal": checkin.goal},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_POST
+def checkin_delete(request, pk, checkin_pk):
+    checkin = _checkin_of_goal(request, pk, checkin_pk)
+    services.checkin_delete(actor=request.user, checkin=checkin)
+    messages.success(request, _("The check-in was deleted."))
+    return redirect("goals:goal_detail", pk=checkin.goal_id)
 
 
 def objective_list(request):
