@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +21,8 @@ from reviews import selectors as review_selectors
 from reviews.forms import MonthField
 
 MAX_MONTHS = 24
+# The dashboard's figures that come from goals and meetings, each with its list page.
+DETAILS = ("goals", "conflicts", "asks", "updates")
 
 
 class DashboardForm(forms.Form):
@@ -81,6 +85,12 @@ def _choices(form):
     month_to = data.get("month_to") or default_to
     if month_to < month_from:
         month_from, month_to = default_from, default_to
+    # One month given far from the default other end: keep the range the form allows.
+    if len(periods.months_between(month_from, month_to)) > MAX_MONTHS:
+        if data.get("month_from"):
+            month_to = periods.add_months(month_from, MAX_MONTHS - 1)
+        else:
+            month_from = periods.add_months(month_to, -(MAX_MONTHS - 1))
     return plan, month_from, month_to
 
 
@@ -123,10 +133,12 @@ def dashboard(request):
             state: _url("reviews:finding_list", state=state, **findings)
             for state in ("due", "in_time", "open", "flagged", "overdue")
         }
-        row.links["goals"] = _url("goals:goal_list", plan=plan_id, department=pk)
-        row.links["conflicts"] = _url("goals:timeline", plan=plan_id, department=pk)
-        row.links["asks"] = _url("meetings:ask_list", box="all")
-        row.links["updates"] = _url("meetings:this_week", department=pk)
+        for metric in DETAILS:
+            row.links[metric] = (
+                reverse("dashboard_detail", args=[metric])
+                + "?"
+                + urlencode({"plan": plan_id, "department": pk, **span})
+            )
         rows.append(row)
 
     total = counts.rate()
@@ -170,4 +182,86 @@ def dashboard(request):
             "month_link_base": reverse("reviews:finding_list") + "?" + urlencode({"plan": plan_id}),
         },
         status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+class DetailForm(DashboardForm):
+    department = forms.ModelChoiceField(
+        label=gettext_lazy("Department"), queryset=Department.objects.all()
+    )
+
+
+DETAIL_TITLES = {
+    "goals": gettext_lazy("Goals at risk"),
+    "conflicts": gettext_lazy("Rhythm conflicts"),
+    "asks": gettext_lazy("Asks answered, with their time to answer"),
+    "updates": gettext_lazy("Weekly updates submitted"),
+}
+ASKS_PER_PAGE = 50
+
+
+def dashboard_detail(request, metric):
+    """The rows behind one of the dashboard's goal, conflict, ask and weekly-update figures
+    for a department: the same plan, months and selectors, so the count matches."""
+    if metric not in DETAILS:
+        raise Http404
+    form = DetailForm(request.GET)
+    form.is_valid()
+    department = form.cleaned_data.get("department")
+    if department is None:
+        raise Http404
+    plan, month_from, month_to = _choices(form)
+    range_end = periods.month_end(month_to)
+    context = {
+        "form": form,
+        "metric": metric,
+        "title": DETAIL_TITLES[metric],
+        "department": department,
+        "plan": plan,
+        "month_from": month_from,
+        "month_to": month_to,
+        "back": _url(
+            "dashboard",
+            plan=plan.pk if plan else "",
+            month_from=f"{month_from:%Y-%m}",
+            month_to=f"{month_to:%Y-%m}",
+        ),
+    }
+    if metric == "goals":
+        context["goals"] = goals_selectors.goals_at_risk(plan=plan, department_ids=[department.pk])
+    elif metric == "conflicts":
+        context["conflicts"] = [
+            conflict
+            for conflict in goals_selectors.rhythm_conflicts(
+                plan=plan, department_ids=[department.pk]
+            )
+            if conflict.item.department_id == department.pk
+        ]
+    elif metric == "asks":
+        asks = (
+            review_selectors.answered_asks(plan=plan, start=month_from, end=range_end)
+            .filter(to_department=department)
+            .select_related("from_department", "to_department")
+            .order_by("-answer_time", "pk")
+        )
+        page = Paginator(asks, ASKS_PER_PAGE).get_page(request.GET.get("page"))
+        for ask in page:
+            ask.answer_hours = round(ask.answer_time.total_seconds() / 3600, 1)
+        context["page"] = page
+        medians = review_selectors.ask_answer_medians(plan=plan, start=month_from, end=range_end)
+        if department.pk in medians:
+            context["median_hours"] = round(medians[department.pk][0].total_seconds() / 3600, 1)
+        query = request.GET.copy()
+        query.pop("page", None)
+        context["query"] = query.urlencode()
+    else:
+        context["weeks"] = review_selectors.weekly_update_weeks(
+            department_id=department.pk, plan=plan, start=month_from, end=range_end
+        )
+        context["submitted"] = sum(1 for _week, updates in context["weeks"] if updates)
+    return render(
+        request,
+        "planbridge/dashboard_detail.html",
+        context,
+        status=400 if form.errors else 200,
     )

@@ -6,6 +6,7 @@ from . import dashboard, plan_document, trace, views
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("bridge/<str:metric>/", dashboard.dashboard_detail, name="dashboard_detail"),
     path("trace/<str:kind>/<int:pk>/", trace.trace, name="trace"),
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

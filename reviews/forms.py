@@ -25,10 +25,22 @@ class MonthField(forms.DateField):
 
     widget = MonthInput
     input_formats = ["%Y-%m", "%Y-%m-%d"]
-    default_error_messages = {"invalid": _("Enter a month as YYYY-MM.")}
+    # Months far outside any plan would only overflow date arithmetic (next month, month
+    # end) further on; refuse them here with a message instead.
+    FIRST_YEAR, LAST_YEAR = 1900, 2999
+    default_error_messages = {
+        "invalid": _("Enter a month as YYYY-MM."),
+        "out_of_range": _("Enter a month between %(first)s and %(last)s."),
+    }
 
     def to_python(self, value):
         day = super().to_python(value)
+        if day and not (self.FIRST_YEAR <= day.year <= self.LAST_YEAR):
+            raise forms.ValidationError(
+                self.error_messages["out_of_range"],
+                code="out_of_range",
+                params={"first": f"{self.FIRST_YEAR}-01", "last": f"{self.LAST_YEAR}-12"},
+            )
         return day.replace(day=1) if day else day
 
 

@@ -6,12 +6,14 @@ from .bridge import (  # noqa: F401
     STATES,
     BridgeCounts,
     Rate,
+    answered_asks,
     ask_answer_medians,
     bridge_counts,
     bridge_finding_queryset,
     bridge_findings,
     state_filter,
     weekly_update_submission,
+    weekly_update_weeks,
 )
 from .evidence import (  # noqa: F401
     Evidence,

@@ -11,9 +11,12 @@ import datetime
 import statistics
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
+    Aggregate,
     Count,
     DateTimeField,
+    DurationField,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -187,24 +190,78 @@ def _plan_or_none(plan, field_name: str) -> Q:
     return Q(**{field_name: plan}) | Q(**{f"{field_name}__isnull": True})
 
 
+class _MedianLow(Aggregate):
+    """PostgreSQL's percentile_disc(0.5): the lower middle value of the group, the same
+    value statistics.median_low gives."""
+
+    function = "PERCENTILE_DISC"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
+def _day_bounds(start: datetime.date, end: datetime.date):
+    # A half-open range of aware datetimes instead of created_at__date, so the database
+    # compares the column itself.
+    tz = timezone.get_current_timezone()
+    first = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    after = datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+    )
+    return first, after
+
+
+def answered_asks(*, plan=None, start: datetime.date, end: datetime.date) -> QuerySet[Ask]:
+    """Asks raised in [start, end] (of the plan, or without one) that have been answered,
+    annotated with `answer_time` — the rows behind the median time to answer."""
+    first, after = _day_bounds(start, end)
+    return (
+        Ask.objects.filter(created_at__gte=first, created_at__lt=after, answered_at__isnull=False)
+        .filter(_plan_or_none(plan, "plan"))
+        .annotate(
+            answer_time=ExpressionWrapper(
+                F("answered_at") - F("created_at"), output_field=DurationField()
+            )
+        )
+    )
+
+
 def ask_answer_medians(
     *, plan=None, start: datetime.date, end: datetime.date
 ) -> dict[int, tuple[datetime.timedelta, int]]:
-    """Per receiving department: the median time from an ask being raised to its answer,
-    and how many answered asks it is taken over (asks raised in [start, end]); one query."""
-    rows = (
-        Ask.objects.filter(created_at__date__gte=start, created_at__date__lte=end)
-        .filter(answered_at__isnull=False)
-        .filter(_plan_or_none(plan, "plan"))
-        .values_list("to_department_id", "created_at", "answered_at")
-    )
+    """Per receiving department: the median (lower middle) time from an ask being raised to
+    its answer, and how many answered asks it is taken over (asks raised in [start, end]);
+    one query. On PostgreSQL the database computes the median, so no ask is loaded."""
+    asks = answered_asks(plan=plan, start=start, end=end)
+    if connection.vendor == "postgresql":
+        rows = (
+            asks.values("to_department_id")
+            .annotate(median=_MedianLow("answer_time"), count=Count("pk"))
+            .order_by()
+        )
+        return {row["to_department_id"]: (row["median"], row["count"]) for row in rows}
+    return _medians_in_python(asks)
+
+
+def _medians_in_python(asks: QuerySet[Ask]) -> dict[int, tuple[datetime.timedelta, int]]:
+    """The portable fallback (SQLite, the embedded single-machine mode): streams only
+    (department, duration) pairs."""
     spans: dict[int, list[datetime.timedelta]] = {}
-    for department_id, created, answered in rows:
+    rows = asks.values_list("to_department_id", "created_at", "answered_at").order_by()
+    for department_id, created, answered in rows.iterator(chunk_size=2000):
         spans.setdefault(department_id, []).append(answered - created)
     return {
-        department_id: (statistics.median_low(sorted(values)), len(values))
+        department_id: (statistics.median_low(values), len(values))
         for department_id, values in spans.items()
     }
+
+
+def _weeks(start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last Monday counted for [start, end]: weeks that start inside the range,
+    up to today (a week that has not begun cannot be missed)."""
+    first = periods.week_start(start)
+    if first < start:
+        first += datetime.timedelta(days=7)
+    return first, min(end, periods.today())
 
 
 def weekly_update_submission(
@@ -212,10 +269,7 @@ def weekly_update_submission(
 ) -> tuple[int, dict[int, int]]:
     """The number of weeks (Mondays) from start to min(end, today) and, per department, in
     how many of them it submitted an update; one query."""
-    first = periods.week_start(start)
-    if first < start:
-        first += datetime.timedelta(days=7)
-    last = min(end, periods.today())
+    first, last = _weeks(start, end)
     weeks = 0 if last < first else (last - first).days // 7 + 1
     rows = (
         WeeklyUpdate.objects.filter(week__gte=first, week__lte=last)
@@ -225,3 +279,26 @@ def weekly_update_submission(
         .order_by()
     )
     return weeks, {row["department_id"]: row["weeks"] for row in rows}
+
+
+def weekly_update_weeks(
+    *, department_id: int, plan=None, start: datetime.date, end: datetime.date
+) -> list[tuple[datetime.date, list[WeeklyUpdate]]]:
+    """Every week counted by weekly_update_submission, newest first, with the department's
+    updates of that week (empty when it submitted none); one query."""
+    first, last = _weeks(start, end)
+    updates: dict[datetime.date, list[WeeklyUpdate]] = {}
+    rows = (
+        WeeklyUpdate.objects.filter(department_id=department_id, week__gte=first, week__lte=last)
+        .filter(_plan_or_none(plan, "plan"))
+        .select_related("plan")
+        .order_by("week", "pk")
+    )
+    for update in rows:
+        updates.setdefault(update.week, []).append(update)
+    weeks = []
+    week = first
+    while week <= last:
+        weeks.append((week, updates.get(week, [])))
+        week += datetime.timedelta(days=7)
+    return list(reversed(weeks))

@@ -24,8 +24,9 @@ from .common import form_error, load_or_404
 
 
 def _int_param(request, name):
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() and len(value) < 19 else None
 
 
 def _finding_page(request, finding, *, forms=None, status=200):
@@ -259,6 +260,7 @@ def finding_list(request):
             "form": form,
             "page": page,
             "state_label": selectors.STATES.get(filters.get("state") or "", ""),
+            "filters": filters,
             "query": _query_without_page(request),
         },
         status=400 if form.is_bound and form.errors else 200,
