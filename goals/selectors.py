@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from planbridge.models import Department, Plan
 
 from .models import CheckIn, Goal, Objective, PlanItem
 from .smart import SmartLetter, failed_letters, goal_smart_check
+from .smart_queries import failing_goal_ids
 
 OPEN_STATUSES = (
     PlanItem.Status.PLANNED,
@@ -164,36 +166,46 @@ class GoalRow:
         return failed_letters(self.letters)
 
 
-def goal_rows(
+GOAL_LIST_ORDER = ("department__name", "due", "title", "pk")
+
+
+def goal_rows_page(
     *,
     plan_id=None,
     department_id=None,
     objective_id=None,
     failed_letter: str | None = None,
+    page_number=None,
+    per_page: int = 50,
     on_date=None,
-) -> list[GoalRow]:
-    """Goals with progress and SMART letters, optionally only those failing `failed_letter`
-    (or failing any letter when it is "any"); one query."""
+) -> Page:
+    """A page of goals as GoalRows (progress and SMART letters), optionally only those failing
+    `failed_letter` (a letter, or "any"). Pagination happens in the database and only the
+    page's goals are loaded: two queries, memory bounded by the page (and, with a letter
+    filter, the matching ids)."""
     on_date = on_date or periods.today()
-    goals = goal_queryset(on_date=on_date)
-    if plan_id:
-        goals = goals.filter(plan_id=plan_id)
-    if department_id:
-        goals = goals.filter(department_id=department_id)
-    if objective_id:
-        goals = goals.filter(objective_id=objective_id)
-    rows = [
+    filters = {"plan_id": plan_id, "department_id": department_id, "objective_id": objective_id}
+    filters = {name: value for name, value in filters.items() if value}
+    goals = Goal.objects.filter(**filters).order_by(*GOAL_LIST_ORDER)
+    if failed_letter:
+        # One query for the matching ids, one for the page's goals.
+        page = Paginator(failing_goal_ids(goals, failed_letter), per_page).get_page(page_number)
+        position = {pk: n for n, pk in enumerate(page.object_list)}
+        loaded = goal_queryset(on_date=on_date).filter(pk__in=list(position))
+        goals_on_page = sorted(loaded, key=lambda goal: position[goal.pk])
+    else:
+        # The paginator's count, then the page's goals.
+        queryset = goal_queryset(on_date=on_date).filter(**filters).order_by(*GOAL_LIST_ORDER)
+        page = Paginator(queryset, per_page).get_page(page_number)
+        goals_on_page = list(page.object_list)
+    page.object_list = [
         GoalRow(
             progress=goal_progress(goal, latest_value=goal.latest_value, on_date=on_date),
             letters=goal_smart_check(goal),
         )
-        for goal in goals
+        for goal in goals_on_page
     ]
-    if failed_letter == "any":
-        rows = [row for row in rows if row.failed]
-    elif failed_letter:
-        rows = [row for row in rows if failed_letter in row.failed]
-    return rows
+    return page
 
 
 def goal_detail(pk: int, *, on_date=None) -> Goal:

@@ -4,7 +4,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -26,12 +25,13 @@ def goal_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     if form.is_bound and form.errors:
         messages.error(request, _("Some filters were not understood and are ignored."))
-    rows = selectors.goal_rows(
+    page = selectors.goal_rows_page(
         plan_id=filters.get("plan") and filters["plan"].pk,
         department_id=filters.get("department") and filters["department"].pk,
         failed_letter=filters.get("failed") or None,
+        page_number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "goals/goal_list.html",

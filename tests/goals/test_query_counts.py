@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from goals.models import PlanItem
+from goals.models import CheckIn, Goal, PlanItem
 
 from .factories import CheckInFactory, GoalFactory, ObjectiveFactory
 
@@ -68,15 +68,63 @@ def test_the_plan_item_list_query_count_is_bounded(
     assert response.status_code == 200
 
 
+@pytest.fixture(params=[10, 300], ids=["10-goals", "300-goals"])
+def many_goals(request, plan, departments, pm, dev_coordinator):
+    """N goals over three departments, a third of them vague (S fails) and every fifth
+    without an objective (R fails), each with two check-ins."""
+    count = request.param
+    objective = ObjectiveFactory(owner=pm, plan=plan)
+    goals = Goal.objects.bulk_create(
+        Goal(
+            title="Improve the campaign" if n % 3 == 0 else f"Collect 10,000 leads ({n})",
+            metric="Leads",
+            unit="leads",
+            baseline=0,
+            target=10000,
+            start=datetime.date(2026, 1, 1),
+            due=datetime.date(2026, 3, 31),
+            owner=dev_coordinator,
+            department=list(departments.values())[n % 3],
+            objective=None if n % 5 == 0 else objective,
+            plan=plan,
+        )
+        for n in range(count)
+    )
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            goal=goal,
+            date=datetime.date(2026, 2, day),
+            value=day * 100,
+            confidence=7,
+            author=dev_coordinator,
+        )
+        for goal in goals
+        for day in (1, 15)
+    )
+    return goals
+
+
+@pytest.mark.parametrize("failed", ["", "S", "R", "any"])
 def test_the_goal_list_query_count_is_bounded(
-    client_for, sales_member, busy_plan, django_assert_max_num_queries
+    client_for, sales_member, many_goals, failed, django_assert_max_num_queries
 ):
     client = client_for(sales_member)
-    # goals with relations and latest value, and the filter's department and plan choices
-    with django_assert_max_num_queries(REQUEST_OVERHEAD + 3):
-        response = client.get(reverse("goals:goal_list"))
+    # without a letter: the paginator's count and the page's goals with relations and
+    # latest value; with one: the matching ids, then the page's goals. Plus the filter's
+    # department and plan choices.
+    with django_assert_max_num_queries(REQUEST_OVERHEAD + 4):
+        response = client.get(reverse("goals:goal_list"), {"failed": failed, "page": 2})
     assert response.status_code == 200
-    assert len(response.context["page"].object_list) == 5
+    expected = {
+        "": len(many_goals),
+        "S": len(range(0, len(many_goals), 3)),
+        "R": len(range(0, len(many_goals), 5)),
+        "any": sum(1 for n in range(len(many_goals)) if n % 3 == 0 or n % 5 == 0),
+    }[failed]
+    page = response.context["page"]
+    assert page.paginator.count == expected
+    assert len(page.object_list) == min(50, expected - 50 * (page.number - 1))
+    assert all(failed in row.failed for row in page.object_list if failed not in ("", "any"))
 
 
 def test_the_goal_page_query_count_is_bounded(
