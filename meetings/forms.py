@@ -18,6 +18,14 @@ from .models import ActionItem, Ask
 ITEM_STATUS_PREFIX = "status_"
 
 
+class IsoDateInput(DateInput):
+    """A date picker whose value is always ISO (YYYY-MM-DD): an <input type="date"> shows
+    nothing for a locale format such as zh-hans' "2026/11/25", losing the initial date."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
@@ -43,6 +51,10 @@ class WeeklyUpdateForm(forms.Form):
         label=_("Problems and blockers"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Need something from another department? Save the update, then raise an ask "
+            "from it: the other department must answer."
+        ),
     )
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
@@ -104,7 +116,7 @@ class AskForm(forms.Form):
     )
     what = forms.CharField(label=_("What is needed"), max_length=300)
     why = forms.CharField(label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    needed_by = forms.DateField(label=_("Needed by"), widget=DateInput())
+    needed_by = forms.DateField(label=_("Needed by"), widget=IsoDateInput())
     plan_item = PlanItemChoiceField(
         label=_("Plan item (optional)"), queryset=PlanItem.objects.none(), required=False
     )
@@ -168,7 +180,7 @@ class AskFilterForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = forms.DateField(label=_("Date"), widget=IsoDateInput())
     plan = forms.ModelChoiceField(
         label=_("Plan"), queryset=Plan.objects.none(), required=False, empty_label=_("No plan")
     )
@@ -214,7 +226,7 @@ class ActionItemForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.order_by("name")
     )
-    due = forms.DateField(label=_("Due"), widget=DateInput())
+    due = forms.DateField(label=_("Due"), widget=IsoDateInput())
 
     def __init__(self, *args, people, meeting, **kwargs):
         super().__init__(*args, **kwargs)

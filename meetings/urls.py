@@ -18,5 +18,5 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes.md", views.meeting_minutes, name="meeting_minutes"),
     path("actions/<int:pk>/status/", views.action_item_status, name="action_item_status"),
     path("calendar/", views.calendar_settings, name="calendar_settings"),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("calendar/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -2,6 +2,7 @@
 open action items and plan items."""
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -12,6 +13,8 @@ from planbridge.models import Profile
 from planbridge.periods import today
 
 from ..models import ActionItem, Meeting
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 # The feed looks this far back; later entries are all included.
 FEED_HISTORY_DAYS = 90
@@ -26,7 +29,9 @@ class CalendarEntries:
 
 def profile_for_calendar_token(token: str) -> Profile | None:
     """The profile whose feed token this is; None for an unknown or revoked token."""
-    if not token:
+    # Tokens are URL-safe base64 (secrets.token_urlsafe); anything else cannot match and
+    # must not reach the database (PostgreSQL refuses a NUL byte with an error, not a miss).
+    if not token or not TOKEN_PATTERN.fullmatch(token):
         return None
     return Profile.objects.select_related("user").filter(calendar_token=token).first()
 

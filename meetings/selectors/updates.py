@@ -14,7 +14,7 @@ from planbridge.models import Department, Membership, Plan
 from planbridge.periods import today, week_start
 
 from ..models import ActionItem, Ask, Meeting, WeeklyUpdate
-from .asks import WAITING, ask_list
+from .asks import WAITING, ask_list, with_overdue
 
 
 def active_plans(on_date: datetime.date) -> QuerySet[Plan]:
@@ -33,9 +33,13 @@ def default_plan_for(*, department_id: int, on_date: datetime.date) -> Plan | No
 
 
 def weekly_update_queryset() -> QuerySet[WeeklyUpdate]:
-    """Updates with department, plan, author and the asks raised in them loaded."""
+    """Updates with department, plan, author and the asks raised in them loaded (each ask
+    with `overdue`)."""
     return WeeklyUpdate.objects.select_related("department", "plan", "author").prefetch_related(
-        Prefetch("asks", queryset=Ask.objects.select_related("to_department").order_by("pk"))
+        Prefetch(
+            "asks",
+            queryset=with_overdue(Ask.objects.select_related("to_department")).order_by("pk"),
+        )
     )
 
 
@@ -90,6 +94,8 @@ class ThisWeek:
     my_action_items: list[ActionItem] = field(default_factory=list)
     earlier_updates: list[WeeklyUpdate] = field(default_factory=list)
     week_updates: list[WeeklyUpdate] = field(default_factory=list)
+    missing_departments: list[Department] = field(default_factory=list)
+    on_date: datetime.date | None = None
 
 
 def this_week_overview(
@@ -104,6 +110,7 @@ def this_week_overview(
         plan=plan,
         update=None,
         can_write=department is not None and permissions.is_coordinator_of(user, department.pk),
+        on_date=today(),
     )
     if department is not None:
         overview.update = weekly_update_for(department_id=department.pk, week=week, plan=plan)
@@ -122,6 +129,11 @@ def this_week_overview(
     else:
         overview.week_updates = list(
             weekly_update_queryset().filter(week=week).order_by("department__name", "pk")[:200]
+        )
+        overview.missing_departments = list(
+            Department.objects.filter(
+                ~Exists(WeeklyUpdate.objects.filter(department=OuterRef("pk"), week=week))
+            ).order_by("name")[:200]
         )
     overview.meetings = list(
         Meeting.objects.select_related("plan", "facilitator").filter(week=week).order_by("date")

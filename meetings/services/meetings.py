@@ -20,12 +20,28 @@ from ..models import ActionItem, Meeting
 def meeting_create(
     *, actor, date: datetime.date, plan: Plan | None = None, facilitator=None
 ) -> Meeting:
-    """Creates the weekly meeting of the week containing `date`; only a PM or the plan's owner."""
+    """Creates the weekly meeting of the week containing `date`, at most one per plan and week;
+    only a PM or the plan's owner."""
     if not permissions.can_create_meeting(actor, plan):
         raise PermissionDenied(_("Only a project manager or the plan's owner creates meetings."))
     if plan is not None and not (plan.start <= date <= plan.end):
         raise ValidationError(_("The meeting date must be inside the plan's period."))
-    meeting = Meeting(date=date, week=week_start(date), plan=plan, facilitator=facilitator or actor)
+    week = week_start(date)
+    # One weekly meeting per plan (or without plan) and week: a second one would split the
+    # week's agenda and count carried action items twice. Locking the plan row serialises
+    # two PMs creating the same week's meeting at once.
+    if plan is not None:
+        Plan.objects.select_for_update().filter(pk=plan.pk).first()
+    if Meeting.objects.filter(plan=plan, week=week).exists():
+        raise ValidationError(
+            {
+                "date": _(
+                    "This week already has its coordination meeting. Open it from the "
+                    "meetings list instead of creating another."
+                )
+            }
+        )
+    meeting = Meeting(date=date, week=week, plan=plan, facilitator=facilitator or actor)
     meeting.full_clean()
     meeting.save()
     return meeting

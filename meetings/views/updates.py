@@ -12,6 +12,7 @@ from planbridge.periods import today, week_start
 
 from .. import selectors, services
 from ..forms import WeeklyUpdateForm
+from ..permissions import can_create_any_meeting
 from ._common import add_service_errors, int_param
 
 
@@ -94,6 +95,7 @@ def this_week(request):
             "departments": departments,
             "plans": list(selectors.active_plans(today())),
             "week_end": week + datetime.timedelta(days=6),
+            "can_create_meeting": can_create_any_meeting(request.user),
         },
         status=400 if request.method == "POST" else 200,
     )

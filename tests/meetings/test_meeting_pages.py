@@ -260,3 +260,69 @@ def test_the_meeting_list_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(11):
         response = client.get(reverse("meetings:meeting_list") + "?page=2")
     assert response.status_code == 200
+
+
+def test_a_second_meeting_in_the_same_week_and_plan_is_refused(client_for, pm, running_plan):
+    MeetingFactory(plan=running_plan, facilitator=pm, date=today())
+    response = client_for(pm).post(
+        CREATE, {"date": today().isoformat(), "plan": running_plan.pk, "facilitator": pm.pk}
+    )
+    assert response.status_code == 400
+    assert "This week already has its coordination meeting" in response.content.decode()
+    assert Meeting.objects.count() == 1
+    # Without a plan, the week's company-wide meeting is another meeting.
+    response = client_for(pm).post(
+        CREATE, {"date": today().isoformat(), "plan": "", "facilitator": pm.pk}
+    )
+    assert response.status_code == 302
+    assert Meeting.objects.count() == 2
+
+
+def test_date_pickers_keep_their_date_in_chinese(client_for, pm, running_plan, departments):
+    from planbridge.models import Profile
+
+    Profile.objects.update_or_create(user=pm, defaults={"language": "zh-hans"})
+    meeting = MeetingFactory(plan=running_plan, facilitator=pm, date=today())
+    client = client_for(pm)
+    # <input type="date"> shows nothing for a locale format such as "2026/11/25": ISO only.
+    form_page = client.get(CREATE).content.decode()
+    assert f'type="date" name="date" value="{today():%Y-%m-%d}"' in form_page
+    meeting_page = client.get(reverse("meetings:meeting_detail", args=[meeting.pk]))
+    assert f'name="due" value="{meeting.date:%Y-%m-%d}"' in meeting_page.content.decode()
+    # The ISO value the browser sends back is accepted in Chinese too.
+    response = client.post(
+        reverse("meetings:action_item_create", args=[meeting.pk]),
+        {
+            "title": "发送进度表",
+            "owner": pm.pk,
+            "department": departments["dev"].pk,
+            "due": meeting.date.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert ActionItem.objects.get().due == meeting.date
+
+
+def test_the_minutes_keep_a_multi_line_update_inside_its_list_item(
+    client_for, pm, running_plan, departments
+):
+    meeting = MeetingFactory(plan=running_plan, facilitator=pm)
+    WeeklyUpdateFactory(
+        department=departments["dev"], plan=running_plan, progress="Sync fixed\n\n# Reports done"
+    )
+    text = client_for(pm).get(reverse("meetings:meeting_minutes", args=[meeting.pk]))
+    assert "- **Progress:** Sync fixed\n  # Reports done\n" in text.content.decode()
+
+
+def test_an_overdue_carried_action_is_marked_in_words(client_for, pm, running_plan, everyone):
+    earlier = MeetingFactory(
+        plan=running_plan, facilitator=pm, date=today() - datetime.timedelta(days=14)
+    )
+    late = ActionItemFactory(meeting=earlier, due=today() - datetime.timedelta(days=1))
+    ActionItemFactory(meeting=earlier, due=today() + datetime.timedelta(days=3))
+    meeting = MeetingFactory(plan=running_plan, facilitator=pm, date=today())
+    body = client_for(pm).get(reverse("meetings:meeting_detail", args=[meeting.pk]))
+    body = body.content.decode()
+    assert body.count('data-testid="action-overdue"') == 1
+    row = body[body.index(f'data-action="{late.pk}"') :]
+    assert row.index('data-testid="action-overdue"') < row.index("</tr>")

@@ -124,3 +124,15 @@ def test_bad_page_numbers_fall_back_to_a_valid_page(client_for, sales_member):
     for page in ["abc", "-1", "9999"]:
         response = client_for(sales_member).get(reverse("meetings:meeting_list") + f"?page={page}")
         assert response.status_code == 200
+
+
+def test_the_update_page_marks_an_overdue_ask_raised_in_it(client_for, sales_member, departments):
+    update = WeeklyUpdateFactory(department=departments["dev"])
+    AskFactory(
+        from_department=departments["dev"],
+        to_department=departments["sales"],
+        weekly_update=update,
+        needed_by=today() - datetime.timedelta(days=2),
+    )
+    body = client_for(sales_member).get(reverse("meetings:update_detail", args=[update.pk]))
+    assert 'data-testid="ask-overdue"' in body.content.decode()

@@ -242,3 +242,33 @@ def test_the_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get(URL)
     assert response.status_code == 200
+
+
+def test_the_pm_sees_who_has_not_submitted_and_can_open_the_week_meeting(
+    client_for, pm, departments
+):
+    WeeklyUpdateFactory(department=departments["dev"], progress="Submitted")
+    body = client_for(pm).get(URL).content.decode()
+    missing = body[body.index('data-testid="week-missing"') :]
+    missing = missing[: missing.index("</section>")]
+    assert "Marketing" in missing and "Sales" in missing and "Product Development" not in missing
+    assert f'href="?department={departments["sales"].pk}&amp;plan=none"' in missing
+    assert 'data-testid="new-meeting"' in body
+
+
+def test_a_coordinator_page_offers_no_new_meeting_and_points_to_asks(
+    client_for, dev_coordinator, departments
+):
+    body = client_for(dev_coordinator).get(URL).content.decode()
+    assert 'data-testid="new-meeting"' not in body
+    assert "raise an ask" in body  # the hint under problems and blockers
+
+
+def test_my_overdue_action_items_are_marked(client_for, dev_member):
+    from .factories import ActionItemFactory, MeetingFactory
+
+    meeting = MeetingFactory(date=today() - datetime.timedelta(days=10))
+    ActionItemFactory(meeting=meeting, owner=dev_member, due=today() - datetime.timedelta(days=1))
+    body = client_for(dev_member).get(URL).content.decode()
+    mine = body[body.index('data-testid="my-action-items"') :]
+    assert "Overdue" in mine[: mine.index("</section>")]
