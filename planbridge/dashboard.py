@@ -60,9 +60,18 @@ class DepartmentRow:
     goals_at_risk: list = field(default_factory=list)
     conflicts: int = 0
     ask_median_hours: float | None = None
+    ask_median_label: str = ""
     asks_answered: int = 0
     weeks_submitted: int = 0
     links: dict = field(default_factory=dict)
+
+
+def duration_label(span) -> str:
+    """Hours below two days, days from then: "5.0 h", "7.3 days"."""
+    hours = span.total_seconds() / 3600
+    if hours < 48:
+        return _("%(hours)s h") % {"hours": f"{hours:.1f}"}
+    return _("%(days)s days") % {"days": f"{hours / 24:.1f}"}
 
 
 def _url(name, **query) -> str:
@@ -127,6 +136,7 @@ def dashboard(request):
         if pk in asks:
             median, row.asks_answered = asks[pk]
             row.ask_median_hours = round(median.total_seconds() / 3600, 1)
+            row.ask_median_label = duration_label(median)
         row.weeks_submitted = submitted.get(pk, 0)
         findings = {"plan": plan_id, "department": pk, **span}
         row.links = {
@@ -159,6 +169,14 @@ def dashboard(request):
         ],
     }
     all_findings = {"plan": plan_id, **span}
+    coordinated = permissions.coordinated_department_ids(user)
+    # A coordinator's home page says when another department waits for their answer.
+    pending = (
+        review_selectors.pending_carryovers(department_ids=coordinated).count()
+        + review_selectors.pending_proposals(department_ids=coordinated).count()
+        if coordinated
+        else 0
+    )
     return render(
         request,
         "planbridge/dashboard.html",
@@ -170,6 +188,7 @@ def dashboard(request):
             "months": months,
             "rows": rows,
             "total": total,
+            "pending": pending,
             "month_totals": [(month, counts.rate(month=month)) for month in months],
             "weeks": weeks,
             "conflict_count": len(conflicts),
@@ -251,6 +270,7 @@ def dashboard_detail(request, metric):
         medians = review_selectors.ask_answer_medians(plan=plan, start=month_from, end=range_end)
         if department.pk in medians:
             context["median_hours"] = round(medians[department.pk][0].total_seconds() / 3600, 1)
+            context["median_label"] = duration_label(medians[department.pk][0])
         query = request.GET.copy()
         query.pop("page", None)
         context["query"] = query.urlencode()

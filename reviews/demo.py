@@ -23,6 +23,8 @@ from planbridge.periods import month_end
 from .models import Carryover, Finding, Review
 
 DEV_TESTING = ("Internal testing and adjustment", "完成内部测试和调整")
+# The month-5 item the delay was recorded from, so the trace runs goal → item → finding.
+DEV_CORE = ("Develop the core functions", "完成核心功能开发")
 
 NEW_ITEMS = {
     "marketing_retime": (
@@ -162,6 +164,12 @@ def seed(ctx) -> None:
                 created_by=pm,
             )
         findings[key] = finding
+
+    core = PlanItem.objects.filter(plan=ctx.plan, title__in=DEV_CORE).first()
+    if core is not None:
+        Finding.objects.filter(pk=findings["delay"].pk, evidence_kind="").update(
+            evidence_kind=Finding.EvidenceKind.PLAN_ITEM, evidence_object_id=core.pk
+        )
 
     carried_at = closed_at + datetime.timedelta(days=1)
     testing = PlanItem.objects.filter(plan=ctx.plan, title__in=DEV_TESTING).first()

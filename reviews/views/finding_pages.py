@@ -43,7 +43,11 @@ def _finding_page(request, finding, *, forms=None, status=200):
         "disposition": selectors.finding_disposition(finding),
         "evidence_url": selectors.evidence_url(finding),
         "may_carry": may_carry and finding.dismissed_at is None,
-        "may_dismiss": is_pm and finding.dismissed_at is None,
+        # The service refuses to dismiss a carried or proposed finding: offer no form then.
+        "may_dismiss": is_pm
+        and finding.dismissed_at is None
+        and not finding.carryovers.all()
+        and not finding.proposals.all(),
         "may_edit": is_pm and finding.review.status != Review.Status.CLOSED,
         "may_delete": is_pm
         and finding.review.status != Review.Status.CLOSED
@@ -198,6 +202,12 @@ def carryover_accept(request, pk):
     return redirect("reviews:finding_detail", pk=carryover.finding_id)
 
 
+def _declined_message(user, proposer_id) -> str:
+    if user.pk == proposer_id:
+        return _("The proposal was withdrawn.")
+    return _("The proposal was declined.")
+
+
 @require_POST
 def carryover_decline(request, pk):
     carryover = get_object_or_404(Carryover, pk=pk)
@@ -206,7 +216,7 @@ def carryover_decline(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("The proposal was declined."))
+        messages.success(request, _declined_message(request.user, carryover.created_by_id))
     return redirect("reviews:finding_detail", pk=carryover.finding_id)
 
 
@@ -230,7 +240,7 @@ def carry_proposal_accept(request, pk):
 def carry_proposal_decline(request, pk):
     proposal = get_object_or_404(CarryProposal, pk=pk)
     services.carry_proposal_decline(actor=request.user, proposal=proposal)
-    messages.success(request, _("The proposal was declined."))
+    messages.success(request, _declined_message(request.user, proposal.proposed_by_id))
     return redirect("reviews:finding_detail", pk=proposal.finding_id)
 
 

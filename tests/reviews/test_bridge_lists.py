@@ -277,3 +277,50 @@ def test_each_list_behind_the_dashboard_takes_a_fixed_number_of_queries(
             {"plan": plan.pk, "department": departments["dev"].pk, **RANGE},
         )
     assert response.status_code == 200
+
+
+def _proposal_for_marketing(pm, plan, departments, dev_coordinator):
+    from reviews import services
+
+    finding = FindingFactory(
+        review=ReviewFactory(month=MARCH, plan=plan, facilitator=pm), department=departments["dev"]
+    )
+    return services.finding_propose_item(
+        actor=dev_coordinator,
+        finding=finding,
+        department=departments["marketing"],
+        title="Delay the campaign",
+    )
+
+
+def test_a_coordinator_is_told_on_the_dashboard_that_a_proposal_waits_for_them(
+    client_for, pm, plan, departments, dev_coordinator, marketing_coordinator
+):
+    _proposal_for_marketing(pm, plan, departments, dev_coordinator)
+    waiting = client_for(marketing_coordinator).get(reverse("dashboard"))
+    assert waiting.context["pending"] == 1
+    assert reverse("reviews:review_list") in waiting.content.decode()
+    for other in (dev_coordinator, pm):
+        assert b'data-testid="pending-proposals"' not in client_for(other).get("/").content
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_a_coordinators_dashboard_takes_a_fixed_number_of_queries(
+    client_for,
+    pm,
+    plan,
+    departments,
+    dev_coordinator,
+    marketing_coordinator,
+    size,
+    django_assert_max_num_queries,
+):
+    _story(pm, plan, departments, size=size)
+    for _n in range(size):
+        _proposal_for_marketing(pm, plan, departments, dev_coordinator)
+    client = client_for(marketing_coordinator)
+    # As for a PM (16, see test_dashboard.py), plus the two pending counts.
+    with django_assert_max_num_queries(18):
+        response = client.get(reverse("dashboard"), {"plan": plan.pk, **RANGE})
+    assert response.context["pending"] == size
+    assert response.context["rows"][0].department == departments["marketing"]

@@ -36,6 +36,13 @@ def test_the_demo_has_the_month_five_review_with_every_kind_of_disposition():
     assert left_open.overdue
     rate = bridge_counts().rate()
     assert (rate.in_time, rate.due) == (3, 4)
+    # The delay was recorded from the month's late item, so its trace reaches the goal.
+    from reviews.selectors import trace
+
+    chain = trace("finding", delay.pk)
+    assert [item.title for item in chain.items] == ["Develop the core functions"]
+    assert chain.goals and chain.objectives
+    assert {c.plan_item.department.slug for c in chain.next_items} == {"development", "marketing"}
 
 
 @pytest.mark.django_db

@@ -352,3 +352,77 @@ def test_the_plan_document_summary_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(4):
         summary = plan_review_summary(plan)
     assert [len(findings) for _review, findings in summary] == [size, size]
+
+
+def test_a_carried_finding_offers_no_dismiss_form(
+    client_for, pm, dev_finding, item_factory, departments
+):
+    from reviews import services
+
+    services.finding_carry(
+        actor=pm, finding=dev_finding, plan_item=item_factory(departments["dev"], month=APRIL)
+    )
+    html = client_for(pm).get(reverse("reviews:finding_detail", args=[dev_finding.pk])).content
+    assert b"Dismiss finding" not in html
+
+
+def test_the_proposer_withdraws_a_proposal_that_the_other_coordinator_may_decline(
+    client_for, dev_coordinator, marketing_coordinator, dev_finding, departments
+):
+    from reviews import services
+
+    proposal = services.finding_propose_item(
+        actor=dev_coordinator,
+        finding=dev_finding,
+        department=departments["marketing"],
+        title="Delay the campaign",
+    )
+    page = reverse("reviews:finding_detail", args=[dev_finding.pk])
+    assert b"Withdraw" in client_for(dev_coordinator).get(page).content
+    receiving = client_for(marketing_coordinator).get(page).content
+    assert b"Accept" in receiving and b"Decline" in receiving and b"Withdraw" not in receiving
+    response = client_for(dev_coordinator).post(
+        reverse("reviews:proposal_decline", args=[proposal.pk]), follow=True
+    )
+    assert b"The proposal was withdrawn." in response.content
+    assert not dev_finding.proposals.exists()
+
+
+def test_a_sales_coordinator_cannot_decline_a_proposal_to_marketing(
+    client_for, dev_coordinator, sales_coordinator, dev_finding, departments
+):
+    from reviews import services
+
+    proposal = services.finding_propose_item(
+        actor=dev_coordinator,
+        finding=dev_finding,
+        department=departments["marketing"],
+        title="Delay the campaign",
+    )
+    response = client_for(sales_coordinator).post(
+        reverse("reviews:proposal_decline", args=[proposal.pk])
+    )
+    assert response.status_code == 403 and dev_finding.proposals.exists()
+
+
+def test_posting_on_another_departments_finding_changes_nothing(
+    client_for, sales_coordinator, dev_finding, departments
+):
+    client = client_for(sales_coordinator)
+    new_item = client.post(
+        reverse("reviews:finding_carry_new", args=[dev_finding.pk]),
+        {"department": departments["sales"].pk, "title": "Ours now", "month": "2026-04"},
+    )
+    dismiss = client.post(
+        reverse("reviews:finding_dismiss", args=[dev_finding.pk]), {"reason": "Not ours"}
+    )
+    edit = client.post(
+        reverse("reviews:finding_edit", args=[dev_finding.pk]),
+        {"kind": "risk", "title": "Renamed", "department": departments["sales"].pk},
+    )
+    delete = client.post(reverse("reviews:finding_delete", args=[dev_finding.pk]))
+    assert [r.status_code for r in (new_item, dismiss, edit, delete)] == [403] * 4
+    dev_finding.refresh_from_db()
+    assert dev_finding.title == "Development slipped two weeks"
+    assert not dev_finding.carryovers.exists() and not dev_finding.proposals.exists()
+    assert dev_finding.dismissed_at is None
