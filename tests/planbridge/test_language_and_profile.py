@@ -1,6 +1,8 @@
+import pytest
 from django.urls import reverse
 
 from planbridge.models import Profile
+from tests.factories import MembershipFactory
 
 
 def test_switching_to_chinese_translates_the_navigation_and_is_remembered(client_for, pm):
@@ -63,3 +65,18 @@ def test_password_change_requires_the_old_password(client_for, sales_member):
     assert response.status_code == 200
     sales_member.refresh_from_db()
     assert sales_member.check_password("correct-horse-battery")
+
+
+@pytest.mark.parametrize("departments_count", [1, 30])
+def test_the_profile_page_runs_a_bounded_number_of_queries(
+    client_for, sales_member, departments_count, django_assert_max_num_queries
+):
+    for _ in range(departments_count):
+        MembershipFactory(user=sales_member)
+    client = client_for(sales_member)
+    # session, user, profile (middleware), pm group, asks-to-us badge, profile (view),
+    # memberships with departments, pm group for the roles line.
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("profile"))
+    assert response.status_code == 200
+    assert response.content.decode().count("Member") >= departments_count
