@@ -42,8 +42,7 @@ def test_navigation_lists_the_five_sections(client_for, dev_coordinator):
         assert f">{label}" in html
 
 
-def test_healthz_answers_when_database_and_broker_answer(anon, settings, tmp_path):
-    settings.CELERY_BROKER_URL = "memory://"
+def test_healthz_answers_when_database_and_broker_answer(anon):
     response = anon.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "broker": "ok"}
@@ -61,3 +60,14 @@ def test_healthz_is_503_when_the_database_is_unreachable(anon, monkeypatch):
         response = anon.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["database"].startswith("error")
+
+
+def test_healthz_is_503_when_the_broker_is_unreachable(anon, monkeypatch):
+    from planbridge.celery import app
+
+    # A closed port on this machine: the connection is refused at once.
+    monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    response = anon.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["database"] == "ok"
+    assert response.json()["broker"].startswith("error")
