@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from goals.models import PlanItem
@@ -69,7 +70,9 @@ class Ask(models.Model):
     """A request from one department to another that must be answered."""
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
+        # "Open" of an ask means "waiting for an answer", not "in progress" as for other
+        # open things: its own context lets the translation say so (zh: 待答复).
+        OPEN = "open", pgettext_lazy("ask state", "Open")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
         DONE = "done", _("Done")

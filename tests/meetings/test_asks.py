@@ -322,3 +322,14 @@ def test_the_ask_page_runs_a_bounded_number_of_queries(
     # session, user, profile, ask with relations, roles, history, PM group, badge.
     with django_assert_max_num_queries(10):
         assert client.get(reverse("meetings:ask_detail", args=[ask.pk])).status_code == 200
+
+
+def test_an_open_ask_reads_as_waiting_for_an_answer_in_chinese():
+    from django.utils import translation
+
+    from meetings.models import ActionItem
+
+    with translation.override("zh-hans"):
+        assert Ask(state=Ask.State.OPEN).get_state_display() == "待答复"
+        # An open action item is still "in progress"; only the ask has its own wording.
+        assert ActionItem(status=ActionItem.Status.OPEN).get_status_display() != "待答复"
