@@ -156,7 +156,7 @@ def test_a_chinese_speaking_coordinator_gets_the_digest_in_chinese(
 
     emails = _outbox_by_recipient()
     chinese = emails[dev_coordinator.email]
-    assert "个复盘发现等待衔接或驳回" in chinese.subject
+    assert "个复盘发现等待衔接或搁置" in chinese.subject
     assert "逾期 3 天" in chinese.body
     assert "逾期" in chinese.alternatives[0][0]
     assert "waiting" in emails[flagged["review"].facilitator.email].subject
