@@ -131,6 +131,21 @@ class CheckInForm(forms.ModelForm):
 
 
 class PlanItemChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        # SQLite cannot compare a number past 64 bits with an id ("IN" has no range check).
+        for pk in value:
+            try:
+                too_large = abs(int(pk)) > 2**63 - 1
+            except (TypeError, ValueError):
+                continue
+            if too_large:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
     def label_from_instance(self, obj):
         return f"{obj.department.name} · {obj.month:%Y-%m} · {obj.title}"
 

@@ -1,5 +1,7 @@
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+MAX_ID = 2**63 - 1
+
 
 def int_param(value) -> int | None:
     """A positive integer from a query string or form value, None for anything else."""
@@ -7,7 +9,8 @@ def int_param(value) -> int | None:
         number = int(value)
     except (TypeError, ValueError):
         return None
-    return number if number > 0 else None
+    # Larger numbers are no id, and SQLite cannot even compare them with one.
+    return number if 0 < number <= MAX_ID else None
 
 
 def apply_form_errors(form, error: ValidationError) -> None:
