@@ -130,12 +130,16 @@ class DismissForm(forms.Form):
 class FindingFilterForm(forms.Form):
     """Query-string filters of the findings list behind the dashboard's numbers."""
 
-    plan = forms.ModelChoiceField(queryset=Plan.objects.all(), required=False)
-    department = forms.ModelChoiceField(queryset=Department.objects.all(), required=False)
-    month_from = MonthField(required=False)
-    month_to = MonthField(required=False)
-    state = forms.ChoiceField(required=False)
-    review = forms.ModelChoiceField(queryset=Review.objects.all(), required=False)
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.all(), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.all(), required=False
+    )
+    month_from = MonthField(label=_("From month"), required=False)
+    month_to = MonthField(label=_("To month"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+    review = forms.ModelChoiceField(
+        label=_("Review"), queryset=Review.objects.all(), required=False
+    )
 
     def __init__(self, *args, states=(), **kwargs):
         super().__init__(*args, **kwargs)
