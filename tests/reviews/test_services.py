@@ -275,3 +275,29 @@ def test_a_carryover_factory_links_an_accepted_item(db):
     carryover = CarryoverFactory()
     assert carryover.accepted_at is not None
     assert carryover.plan_item.department == carryover.finding.department
+
+
+def test_proposing_an_item_in_the_review_month_is_refused(
+    dev_coordinator, dev_finding, departments
+):
+    with pytest.raises(ValidationError, match="later month"):
+        services.finding_propose_item(
+            actor=dev_coordinator,
+            finding=dev_finding,
+            department=departments["marketing"],
+            title="Too early",
+            month=MARCH,
+        )
+    assert not dev_finding.proposals.exists()
+
+
+def test_a_coordinator_of_another_department_cannot_propose_for_the_finding(
+    sales_coordinator, dev_finding, departments
+):
+    with pytest.raises(PermissionDenied):
+        services.finding_propose_item(
+            actor=sales_coordinator,
+            finding=dev_finding,
+            department=departments["marketing"],
+            title="Not ours",
+        )

@@ -426,3 +426,15 @@ def test_posting_on_another_departments_finding_changes_nothing(
     assert dev_finding.title == "Development slipped two weeks"
     assert not dev_finding.carryovers.exists() and not dev_finding.proposals.exists()
     assert dev_finding.dismissed_at is None
+
+
+@pytest.mark.parametrize("month", ["2026-03", "2026-02"])
+def test_a_proposal_for_another_department_in_the_review_month_or_before_is_refused(
+    client_for, dev_coordinator, dev_finding, departments, month
+):
+    response = client_for(dev_coordinator).post(
+        reverse("reviews:finding_carry_new", args=[dev_finding.pk]),
+        {"department": departments["marketing"].pk, "title": "Too early", "month": month},
+    )
+    assert response.status_code == 400 and "later month" in response.content.decode()
+    assert not dev_finding.proposals.exists() and not Carryover.objects.exists()
