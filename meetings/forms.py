@@ -16,6 +16,7 @@ from planbridge.periods import add_months, month_start, today
 from .models import ActionItem, Ask
 
 ITEM_STATUS_PREFIX = "status_"
+SHOWN_PREFIX = "shown_"
 
 
 class IsoDateInput(DateInput):
@@ -67,10 +68,21 @@ class WeeklyUpdateForm(forms.Form):
                 choices=PlanItem.Status.choices,
                 initial=item.status,
             )
+            # The status the page showed, so that a change made by someone else meanwhile
+            # is detected instead of overwritten.
+            self.fields[f"{SHOWN_PREFIX}{item.pk}"] = forms.ChoiceField(
+                choices=PlanItem.Status.choices,
+                initial=item.status,
+                required=False,
+                widget=forms.HiddenInput,
+            )
 
     def status_fields(self):
-        """(plan item, bound field) pairs for the template's status table."""
-        return [(item, self[f"{ITEM_STATUS_PREFIX}{item.pk}"]) for item in self.plan_items]
+        """(plan item, status field, hidden shown-status field) for the status table."""
+        return [
+            (item, self[f"{ITEM_STATUS_PREFIX}{item.pk}"], self[f"{SHOWN_PREFIX}{item.pk}"])
+            for item in self.plan_items
+        ]
 
     def text_fields(self):
         return [self["progress"], self["next_week"], self["problems"]]
@@ -89,6 +101,15 @@ class WeeklyUpdateForm(forms.Form):
         return {
             item: self.cleaned_data[f"{ITEM_STATUS_PREFIX}{item.pk}"] for item in self.plan_items
         }
+
+    def statuses_shown(self) -> dict[int, str]:
+        """Plan item id -> the status the form showed (absent for an old form)."""
+        shown = {}
+        for item in self.plan_items:
+            value = self.cleaned_data.get(f"{SHOWN_PREFIX}{item.pk}")
+            if value:
+                shown[item.pk] = value
+        return shown
 
 
 def askable_plan_items():

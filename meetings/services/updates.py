@@ -34,9 +34,11 @@ def weekly_update_submit(
     problems: str,
     version: int,
     item_statuses: dict[PlanItem, str] | None = None,
+    statuses_shown: dict[int, str] | None = None,
 ) -> WeeklyUpdate:
     """Creates or changes the department's update for the current week (version 0 = new),
-    sets the changed plan-item statuses, and refuses a stale version or another week."""
+    sets the changed plan-item statuses, and refuses a stale version, another week, or a
+    plan-item status someone else changed since the form showed it (`statuses_shown`)."""
     if not permissions.can_write_update(actor, department.pk):
         raise PermissionDenied(_("Only coordinators of the department write its weekly update."))
     if week != week_start(week):
@@ -70,9 +72,27 @@ def weekly_update_submit(
     except IntegrityError as exc:
         raise ValidationError(CONCURRENT_EDIT_MESSAGE, code="stale") from exc
 
+    statuses_shown = statuses_shown or {}
     for item, status in (item_statuses or {}).items():
         if item.department_id != department.pk:
             raise ValidationError(_("Only the department's own plan items can be set here."))
+        shown = statuses_shown.get(item.pk)
+        if shown == status:
+            continue  # left as shown: whatever it is now, this update does not change it
+        if shown is not None:
+            # The row lock makes the check and the change one step (as for the update's
+            # version): a status set by someone else meanwhile is not silently overwritten.
+            current = PlanItem.objects.select_for_update().only("status").get(pk=item.pk)
+            if current.status != shown:
+                raise ValidationError(
+                    _(
+                        "Someone else changed the status of “%(title)s” after you opened this "
+                        "page. Nothing was saved: reload the page and enter your changes again."
+                    )
+                    % {"title": item.title},
+                    code="stale",
+                )
+            item.status = current.status
         if item.status != status:
             plan_item_set_status(actor=actor, item=item, status=status)
     return update

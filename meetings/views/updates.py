@@ -79,6 +79,7 @@ def this_week(request):
                     problems=form.cleaned_data["problems"],
                     version=form.cleaned_data["version"],
                     item_statuses=form.item_statuses(),
+                    statuses_shown=form.statuses_shown(),
                 )
             except ValidationError as error:
                 add_service_errors(form, error)

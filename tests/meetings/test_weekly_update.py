@@ -272,3 +272,38 @@ def test_my_overdue_action_items_are_marked(client_for, dev_member):
     body = client_for(dev_member).get(URL).content.decode()
     mine = body[body.index('data-testid="my-action-items"') :]
     assert "Overdue" in mine[: mine.index("</section>")]
+
+
+def test_a_plan_item_status_changed_by_someone_else_meanwhile_is_not_overwritten(
+    client_for, dev_coordinator, pm, departments
+):
+    from goals.services import plan_item_set_status
+
+    item = PlanItemFactory(department=departments["dev"], title="Core function")
+    client = client_for(dev_coordinator)
+    page = client.get(URL).content.decode()
+    assert f'name="shown_{item.pk}" value="planned"' in page
+    # The PM blocks the item while the coordinator's page is open.
+    plan_item_set_status(actor=pm, item=item, status=PlanItem.Status.BLOCKED)
+
+    # The coordinator moves it to "in progress" from the stale page: refused, nothing saved.
+    response = post_update(
+        client,
+        department=departments["dev"],
+        **{f"status_{item.pk}": "in_progress", f"shown_{item.pk}": "planned"},
+    )
+    assert response.status_code == 400
+    assert "Someone else changed the status of “Core function”" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == PlanItem.Status.BLOCKED
+    assert not WeeklyUpdate.objects.exists()
+
+    # Leaving the status as it was shown does not undo the PM's change either.
+    response = post_update(
+        client,
+        department=departments["dev"],
+        **{f"status_{item.pk}": "planned", f"shown_{item.pk}": "planned"},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == PlanItem.Status.BLOCKED
