@@ -19,14 +19,6 @@ ITEM_STATUS_PREFIX = "status_"
 SHOWN_PREFIX = "shown_"
 
 
-class IsoDateInput(DateInput):
-    """A date picker whose value is always ISO (YYYY-MM-DD): an <input type="date"> shows
-    nothing for a locale format such as zh-hans' "2026/11/25", losing the initial date."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
@@ -137,7 +129,7 @@ class AskForm(forms.Form):
     )
     what = forms.CharField(label=_("What is needed"), max_length=300)
     why = forms.CharField(label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    needed_by = forms.DateField(label=_("Needed by"), widget=IsoDateInput())
+    needed_by = forms.DateField(label=_("Needed by"), widget=DateInput())
     plan_item = PlanItemChoiceField(
         label=_("Plan item (optional)"), queryset=PlanItem.objects.none(), required=False
     )
@@ -201,7 +193,7 @@ class AskFilterForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=IsoDateInput())
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     plan = forms.ModelChoiceField(
         label=_("Plan"), queryset=Plan.objects.none(), required=False, empty_label=_("No plan")
     )
@@ -247,7 +239,7 @@ class ActionItemForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.order_by("name")
     )
-    due = forms.DateField(label=_("Due"), widget=IsoDateInput())
+    due = forms.DateField(label=_("Due"), widget=DateInput())
 
     def __init__(self, *args, people, meeting, **kwargs):
         super().__init__(*args, **kwargs)

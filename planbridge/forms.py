@@ -6,7 +6,13 @@ from .models import Plan, Profile
 
 
 class DateInput(forms.DateInput):
+    """A date picker whose value is always ISO (YYYY-MM-DD): an <input type="date"> shows
+    nothing for a locale format such as zh-hans' "2026/11/25", losing the initial date."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
 
 
 class PlanForm(forms.ModelForm):

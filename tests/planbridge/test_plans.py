@@ -113,3 +113,11 @@ def test_the_plan_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("plan_detail", args=[plan.pk]))
     assert response.status_code == 200
+
+
+def test_the_plan_form_keeps_its_dates_when_the_page_is_in_chinese(client_for, pm, plan):
+    client = client_for(pm)
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    html = client.get(reverse("plan_edit", args=[plan.pk])).content.decode()
+    # <input type="date"> only understands ISO dates; a localized value would show blank.
+    assert 'type="date" name="start" value="2026-01-01"' in html
