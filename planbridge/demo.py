@@ -96,8 +96,9 @@ def seed(ctx: DemoContext) -> None:
             user = user_model(
                 username=username,
                 email=f"{username}@planbridge.example",
-                first_name=first[1] if zh else first[0],
-                last_name=last[1] if zh else last[0],
+                # Chinese names read family name first, with no space: 陈伟.
+                first_name=last[1] + first[1] if zh else first[0],
+                last_name="" if zh else last[0],
                 is_staff=department_slug is None,
             )
             user.set_password(DEMO_PASSWORD)

@@ -47,3 +47,5 @@ def test_seed_demo_in_chinese_names_departments_in_chinese(db):
         "销售部",
     }
     assert Plan.objects.get().title == "新产品研发与推广项目"
+    coordinator = Membership.objects.get(role="coordinator", department__slug="development").user
+    assert coordinator.get_full_name() == "陈伟"
