@@ -228,6 +228,8 @@ class FilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.empty_label = _("All")
             select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = (
                 "form-select form-select-sm" if select else "form-control form-control-sm"
@@ -258,7 +260,7 @@ class PlanItemFilterForm(FilterForm):
     )
     month = MonthField(label=_("Month"), required=False)
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", "—")] + PlanItem.Status.choices, required=False
+        label=_("Status"), choices=[("", _("All"))] + PlanItem.Status.choices, required=False
     )
     owner = UserChoiceField(label=_("Owner"), queryset=_users(), required=False)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from planbridge.periods import quarter_end, quarter_start
 
@@ -49,6 +50,11 @@ def vague_words(text: str) -> list[str]:
     return seen
 
 
+def list_separator() -> str:
+    """ ", " in English, "、" in Chinese."""
+    return pgettext("list separator", ", ")
+
+
 def has_number(text: str) -> bool:
     return bool(NUMBER.search(text))
 
@@ -66,7 +72,7 @@ def check_specific(title: str, description: str) -> SmartLetter:
                 "Vague wording (%(words)s) without a number: say what exactly changes "
                 "and by how much."
             )
-            % {"words": ", ".join(f"“{w}”" for w in words)},
+            % {"words": list_separator().join(f"“{w}”" for w in words)},
         )
     return SmartLetter("S", True, _("The title and description say concretely what is done."))
 
@@ -80,7 +86,9 @@ def check_measurable(metric: str, unit: str, target: Decimal | None) -> SmartLet
     if target is None:
         missing.append(_("numeric target"))
     if missing:
-        return SmartLetter("M", False, _("Missing: %(fields)s.") % {"fields": ", ".join(missing)})
+        return SmartLetter(
+            "M", False, _("Missing: %(fields)s.") % {"fields": list_separator().join(missing)}
+        )
     return SmartLetter("M", True, _("Measured by a metric with a unit and a numeric target."))
 
 

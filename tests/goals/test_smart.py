@@ -112,7 +112,7 @@ def test_the_reason_follows_the_active_language(language, expected):
     ("language", "letter", "expected"),
     [
         ("en", "M", "Missing: metric, unit, numeric target."),
-        ("zh-hans", "M", "缺少：指标, 单位, 数值目标。"),
+        ("zh-hans", "M", "缺少：指标、单位、数值目标。"),
         ("en", "R", "Not aligned to a company objective."),
         ("zh-hans", "R", "没有对齐任何公司目标。"),
         ("en", "T", "No due date."),
