@@ -191,6 +191,18 @@ class Meeting(models.Model):
         ordering = ["-date"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
+        # One coordination meeting per plan (or without plan) and week, as in the service;
+        # the constraint also covers two company-wide meetings created at the same moment.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "week"],
+                condition=Q(plan__isnull=False),
+                name="meeting_one_per_plan_week",
+            ),
+            models.UniqueConstraint(
+                fields=["week"], condition=Q(plan__isnull=True), name="meeting_one_per_week"
+            ),
+        ]
         indexes = [models.Index(fields=["plan", "week"], name="meeting_plan_week")]
 
     def __str__(self):

@@ -5,7 +5,7 @@ an open item is shown on later agendas by the selector)."""
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,18 +32,24 @@ def meeting_create(
     # two PMs creating the same week's meeting at once.
     if plan is not None:
         Plan.objects.select_for_update().filter(pk=plan.pk).first()
+    duplicate = ValidationError(
+        {
+            "date": _(
+                "This week already has its coordination meeting. Open it from the "
+                "meetings list instead of creating another."
+            )
+        }
+    )
     if Meeting.objects.filter(plan=plan, week=week).exists():
-        raise ValidationError(
-            {
-                "date": _(
-                    "This week already has its coordination meeting. Open it from the "
-                    "meetings list instead of creating another."
-                )
-            }
-        )
+        raise duplicate
     meeting = Meeting(date=date, week=week, plan=plan, facilitator=facilitator or actor)
-    meeting.full_clean()
-    meeting.save()
+    meeting.full_clean(validate_constraints=False)
+    try:
+        # The unique constraints catch what the check above cannot: a concurrent create.
+        with transaction.atomic():
+            meeting.save()
+    except IntegrityError:
+        raise duplicate from None
     return meeting
 
 

@@ -122,7 +122,7 @@ def test_the_feed_runs_a_bounded_number_of_queries(
 ):
     dev = everyone["dev"]
     for n in range(size):
-        meeting = MeetingFactory(plan=running_plan, date=today() + datetime.timedelta(days=n))
+        meeting = MeetingFactory(plan=running_plan, date=today() + datetime.timedelta(weeks=n))
         ActionItemFactory(owner=dev, meeting=meeting)
         PlanItemFactory(owner=dev, department=departments["dev"])
     token = calendar_token_regenerate(user=dev)

@@ -5,6 +5,7 @@ as Markdown."""
 import datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from meetings.models import ActionItem, Meeting
@@ -175,7 +176,7 @@ def test_a_member_marks_their_own_action_done_but_not_others(
     client_for, running_plan, everyone, departments
 ):
     mine = ActionItemFactory(owner=everyone["sales_member"], meeting__plan=running_plan)
-    theirs = ActionItemFactory(owner=everyone["dev"], meeting__plan=running_plan)
+    theirs = ActionItemFactory(owner=everyone["dev"], meeting=mine.meeting)
     client = client_for(everyone["sales_member"])
 
     ok = client.post(reverse("meetings:action_item_status", args=[mine.pk]), {"status": "done"})
@@ -253,7 +254,7 @@ def test_the_meeting_list_runs_a_bounded_number_of_queries(
 ):
     plan = PlanFactory()
     for n in range(size):
-        MeetingFactory(plan=plan if n % 2 else None, date=today() - datetime.timedelta(days=n))
+        MeetingFactory(plan=plan if n % 2 else None, date=today() - datetime.timedelta(weeks=n))
     client = client_for(sales_member)
     # session, user, profile, PM group (permission), owned plans, count, rows, navigation
     # roles, asks badge: about 9 whatever the number of meetings (30 a page).
@@ -326,3 +327,11 @@ def test_an_overdue_carried_action_is_marked_in_words(client_for, pm, running_pl
     assert body.count('data-testid="action-overdue"') == 1
     row = body[body.index(f'data-action="{late.pk}"') :]
     assert row.index('data-testid="action-overdue"') < row.index("</tr>")
+
+
+def test_the_database_refuses_a_second_meeting_for_the_same_plan_and_week(running_plan, pm):
+    MeetingFactory(plan=running_plan, facilitator=pm, date=today())
+    MeetingFactory(plan=None, facilitator=pm, date=today())
+    for plan in (running_plan, None):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            MeetingFactory(plan=plan, facilitator=pm, date=today())
