@@ -164,7 +164,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# The one beat schedule (DESIGN.md "Scheduled work"), in UTC. Later issues add entries.
+# The one beat schedule (DESIGN.md "Scheduled work"), in UTC; its entries follow below.
 CELERY_BEAT_SCHEDULE = {}
 
 PLANBRIDGE_CARRY_GRACE_DAYS = env.int("PLANBRIDGE_CARRY_GRACE_DAYS", default=7)
