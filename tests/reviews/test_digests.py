@@ -194,6 +194,39 @@ def test_a_duplicate_send_task_sends_nothing_more(flagged, dev_coordinator, run_
     assert delivery.attempts == 1
 
 
+@pytest.mark.parametrize("count", [2, 60])
+def test_sending_one_digest_costs_five_queries_however_many_findings_it_lists(
+    count, pm, departments, dev_coordinator, plan, django_assert_max_num_queries
+):
+    # Dana coordinates Development and facilitated the review, so both id lists are used.
+    review = closed_review(facilitator=dev_coordinator, plan=plan, days_ago=10)
+    for n in range(count):
+        department = departments["dev"] if n % 2 else departments["marketing"]
+        flagged_finding(review=review, department=department, title=f"Finding {n}")
+    digests.digests_schedule(enqueue=False)
+    delivery_id = DigestDelivery.objects.get(user=dev_coordinator).pk
+
+    # claim UPDATE; delivery + user + profile; department and review ids (one UNION ALL);
+    # findings with review, plan and department; outcome UPDATE.
+    with django_assert_max_num_queries(5):
+        assert digests.digest_delivery_send(delivery_id=delivery_id) == digests.SENT
+
+    [message] = [m for m in mail.outbox if m.to == [dev_coordinator.email]]
+    assert message.body.count("\n* ") == count
+
+
+def test_a_user_without_a_profile_row_gets_the_digest_in_the_default_language(
+    flagged, dev_coordinator, run_digests
+):
+    dev_coordinator.profile.delete()
+
+    run_digests()
+
+    digest = _outbox_by_recipient()[dev_coordinator.email]
+    assert "Build slipped" in digest.body
+    assert "waiting" in digest.subject
+
+
 def test_the_send_digests_command_sends_and_prints_counts(flagged, capsys):
     call_command("send_digests")
     first = capsys.readouterr().out
