@@ -135,7 +135,10 @@ def make_evidence(*, plan, departments, author, month, count=1):
                 created_by=author,
             )
         )
-        meeting = Meeting.objects.create(plan=plan, date=month, week=month, facilitator=author)
+        # One coordination meeting per plan and week (a database constraint): the month's.
+        meeting, _created = Meeting.objects.get_or_create(
+            plan=plan, week=month, defaults={"date": month, "facilitator": author}
+        )
         made["action_item"].append(
             ActionItem.objects.create(
                 meeting=meeting,
