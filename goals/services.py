@@ -264,12 +264,30 @@ def _check_dependencies(item: PlanItem, depends_on) -> list[PlanItem]:
     return depends_on
 
 
+def plan_item_month_check(*, plan, month: datetime.date) -> None:
+    """Raises a ValidationError on "month" unless the month lies inside the plan's months
+    (the item form checks this too; the service holds for callers without the form)."""
+    if plan is None or month is None:
+        return
+    if not periods.month_start(plan.start) <= month <= periods.month_start(plan.end):
+        raise ValidationError(
+            {
+                "month": _("The month must be inside the plan (%(start)s – %(end)s).")
+                % {"start": plan.start.isoformat(), "end": plan.end.isoformat()}
+            }
+        )
+
+
 def _check_plan_item(item: PlanItem) -> None:
     errors = {}
     if item.month is not None:
         item.month = periods.month_start(item.month)
     if item.start and item.due and item.due < item.start:
         errors["due"] = _("The due date must not be before the start date.")
+    try:
+        plan_item_month_check(plan=item.plan, month=item.month)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
 

@@ -347,6 +347,9 @@ def finding_propose_item(
     _check_carry(actor, finding, probe)
     if not title.strip():
         raise ValidationError(_("Give the proposed plan item a title."))
+    # Checked now, not only when the item is created on acceptance: the proposer can still
+    # choose another month.
+    goals_services.plan_item_month_check(plan=finding.review.plan, month=month)
     proposal = CarryProposal(
         finding=finding,
         department=department,

@@ -29,6 +29,15 @@ def _int_param(request, name):
     return int(value) if value.isdecimal() and len(value) < 19 else None
 
 
+# The context flag under which the finding page shows each of its forms.
+SECTION_SHOWN_BY = {
+    "new": "may_carry",
+    "existing": "may_carry",
+    "dismiss": "may_dismiss",
+    "edit": "may_edit",
+}
+
+
 def _finding_page(request, finding, *, forms=None, status=200):
     user = request.user
     is_pm = permissions.is_pm(user)
@@ -72,6 +81,13 @@ def _finding_page(request, finding, *, forms=None, status=200):
         "dismiss_form": forms.get("dismiss") or DismissForm(),
         "edit_form": forms.get("edit") or FindingForm(instance=finding),
     }
+    # A refused form whose section the page no longer shows (the finding was dismissed or
+    # its review closed meanwhile) still says why, as a message.
+    for name, form in forms.items():
+        if not context[SECTION_SHOWN_BY[name]]:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
     return render(request, "reviews/finding_detail.html", context, status=status)
 
 
