@@ -3,6 +3,7 @@ disposition, the month's evidence), opening and closing, recording findings."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +15,8 @@ from ..forms import EvidenceFindingForm, FindingForm, ReviewForm
 from ..models import Review
 from .common import form_error, load_or_404
 
+REVIEWS_PER_PAGE = 24
+
 
 def review_list(request):
     user = request.user
@@ -24,7 +27,9 @@ def review_list(request):
         request,
         "reviews/review_list.html",
         {
-            "reviews": selectors.review_list(),
+            "reviews": Paginator(selectors.review_list(), REVIEWS_PER_PAGE).get_page(
+                request.GET.get("page")
+            ),
             "form": form or ReviewForm(),
             "can_run": is_pm,
             "pending_carryovers": selectors.pending_carryovers(department_ids=coordinated)

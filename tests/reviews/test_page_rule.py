@@ -77,11 +77,12 @@ def test_the_review_list_takes_a_fixed_number_of_queries(
         )
     client = client_for(marketing_coordinator)
     # session, user, profile (language), PM group, coordinated departments, the
-    # asks-to-us badge, pending carries, pending proposals, the reviews with plan,
-    # facilitator and finding counts (one query): nine at either size.
-    with django_assert_max_num_queries(9):
+    # asks-to-us badge, pending carries, pending proposals, the count of reviews for the
+    # pages, one page of reviews with plan, facilitator and finding counts: ten at either size.
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("reviews:review_list"))
     assert response.status_code == 200
+    assert len(response.context["reviews"]) == min(size + 1, 24)
     assert len(response.context["pending_carryovers"]) == size
     assert len(response.context["pending_proposals"]) == size
 
@@ -536,3 +537,16 @@ def test_the_trace_takes_a_fixed_number_of_queries(
     assert response.status_code == 200
     if kind == "objective":
         assert len(response.context["trace"].items) == size
+
+
+def test_the_review_list_is_paged_and_a_bad_page_falls_back(client_for, pm):
+    for n in range(30):
+        ReviewFactory(month=add_months(datetime.date(2020, 1, 1), n), facilitator=pm)
+    client = client_for(pm)
+    second = client.get(reverse("reviews:review_list") + "?page=2")
+    assert [review.month for review in second.context["reviews"]] == [
+        add_months(datetime.date(2020, 1, 1), n) for n in range(5, -1, -1)
+    ]
+    assert "Page 2 of 2" in second.content.decode()
+    for bad in ("abc", "-3", "999"):
+        assert client.get(reverse("reviews:review_list") + f"?page={bad}").status_code == 200
