@@ -1,0 +1,221 @@
+"""Plan items and rhythm conflicts (DESIGN.md "Rhythm conflict"): lists, due and current
+items, conflicts live on a date, dependency reachability. Bounded queries."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from planbridge import periods
+
+from ..models import PlanItem
+from .progress import OPEN_STATUSES
+
+
+def plan_item_queryset() -> QuerySet[PlanItem]:
+    """Plan items with plan, department, owner and goal joined."""
+    return PlanItem.objects.select_related("plan", "department", "owner", "goal")
+
+
+def plan_item_list(
+    *,
+    plan_id=None,
+    department_id=None,
+    month: datetime.date | None = None,
+    status: str | None = None,
+    owner_id=None,
+) -> QuerySet[PlanItem]:
+    """Plan items filtered by plan, department, month, status and owner, with relations."""
+    items = plan_item_queryset()
+    if plan_id:
+        items = items.filter(plan_id=plan_id)
+    if department_id:
+        items = items.filter(department_id=department_id)
+    if month is not None:
+        items = items.filter(month=periods.month_start(month))
+    if status:
+        items = items.filter(status=status)
+    if owner_id:
+        items = items.filter(owner_id=owner_id)
+    return items
+
+
+def plan_item_detail(pk: int) -> PlanItem:
+    """One plan item with its relations, dependencies and dependents (with departments)."""
+    related = PlanItem.objects.select_related("department", "owner")
+    return (
+        plan_item_queryset()
+        .prefetch_related(
+            Prefetch("depends_on", queryset=related), Prefetch("dependents", queryset=related)
+        )
+        .get(pk=pk)
+    )
+
+
+def plan_items_due_between(
+    *, start, end, plan=None, department_ids=None, open_only=False
+) -> QuerySet[PlanItem]:
+    """Items due in [start, end] (of a plan / departments; only open ones if asked)."""
+    items = plan_item_queryset().filter(due__gte=start, due__lte=end)
+    if plan is not None:
+        items = items.filter(plan=plan)
+    if department_ids is not None:
+        items = items.filter(department_id__in=department_ids)
+    if open_only:
+        items = items.filter(status__in=OPEN_STATUSES)
+    return items.order_by("due", "department__name", "title")
+
+
+def current_plan_items(*, department_id, on_date=None, plan=None) -> QuerySet[PlanItem]:
+    """Open items of the department whose month is in progress or that are due within 14
+    days."""
+    on_date = on_date or periods.today()
+    items = plan_item_queryset().filter(department_id=department_id, status__in=OPEN_STATUSES)
+    if plan is not None:
+        items = items.filter(plan=plan)
+    return items.filter(
+        Q(month=periods.month_start(on_date)) | Q(due__lte=on_date + datetime.timedelta(days=14))
+    ).order_by("due", "title")
+
+
+# ---------------------------------------------------------------------------- conflicts
+
+
+@dataclass(frozen=True)
+class RhythmConflict:
+    item: PlanItem
+    dependency: PlanItem
+    reason: str  # "starts_before_due" | "depends_on_blocked" | "depends_on_overdue"
+    message: str
+
+
+def _conflict_message(item: PlanItem, dependency: PlanItem, reason: str) -> str:
+    values = {
+        "item": item.title,
+        "department": item.department.name,
+        "dependency": dependency.title,
+        "dependency_department": dependency.department.name,
+        "start": item.start.isoformat(),
+        "due": dependency.due.isoformat(),
+    }
+    if reason == "depends_on_blocked":
+        return (
+            _(
+                "“%(item)s” (%(department)s) depends on “%(dependency)s” "
+                "(%(dependency_department)s), which is blocked."
+            )
+            % values
+        )
+    if reason == "depends_on_overdue":
+        return (
+            _(
+                "“%(item)s” (%(department)s) depends on “%(dependency)s” "
+                "(%(dependency_department)s), which was due %(due)s and is not done."
+            )
+            % values
+        )
+    return (
+        _(
+            "“%(item)s” (%(department)s) starts %(start)s, before “%(dependency)s” "
+            "(%(dependency_department)s), which it depends on, is due %(due)s."
+        )
+        % values
+    )
+
+
+def rhythm_conflicts(
+    *, plan=None, department_ids=None, month=None, on_date=None, item_ids=None
+) -> list[RhythmConflict]:
+    """Conflicts live on `on_date` (default today) among open items (optionally of a plan,
+    departments — on either side of the dependency — or items whose month is `month`): an
+    item starts before an open item it depends on is due, or depends on a blocked or
+    overdue item. `item_ids` keeps conflicts involving those items on either side. One query;
+    at most one conflict per dependency, the gravest."""
+    on_date = on_date or periods.today()
+    through = PlanItem.depends_on.through
+    edges = through.objects.filter(
+        from_planitem__status__in=OPEN_STATUSES, to_planitem__status__in=OPEN_STATUSES
+    ).filter(
+        Q(to_planitem__status=PlanItem.Status.BLOCKED)
+        | Q(to_planitem__due__lt=on_date)
+        | Q(from_planitem__start__lt=F("to_planitem__due"))
+    )
+    if plan is not None:
+        edges = edges.filter(from_planitem__plan=plan)
+    if department_ids is not None:
+        department_ids = list(department_ids)
+        edges = edges.filter(
+            Q(from_planitem__department_id__in=department_ids)
+            | Q(to_planitem__department_id__in=department_ids)
+        )
+    if month is not None:
+        edges = edges.filter(from_planitem__month=periods.month_start(month))
+    if item_ids is not None:
+        item_ids = list(item_ids)
+        edges = edges.filter(Q(from_planitem_id__in=item_ids) | Q(to_planitem_id__in=item_ids))
+    edges = edges.select_related(
+        "from_planitem__department",
+        "from_planitem__owner",
+        "from_planitem__plan",
+        "to_planitem__department",
+        "to_planitem__owner",
+        "to_planitem__plan",
+    ).order_by(
+        "from_planitem__month",
+        "from_planitem__department__name",
+        "from_planitem__start",
+        "from_planitem__title",
+        "to_planitem__due",
+    )
+    conflicts = []
+    for edge in edges:
+        item, dependency = edge.from_planitem, edge.to_planitem
+        if dependency.status == PlanItem.Status.BLOCKED:
+            reason = "depends_on_blocked"
+        elif dependency.due < on_date:
+            reason = "depends_on_overdue"
+        else:
+            reason = "starts_before_due"
+        conflicts.append(
+            RhythmConflict(
+                item=item,
+                dependency=dependency,
+                reason=reason,
+                message=_conflict_message(item, dependency, reason),
+            )
+        )
+    return conflicts
+
+
+def conflicts_by_item(conflicts: list[RhythmConflict]) -> dict[int, list[RhythmConflict]]:
+    """Conflicts indexed by the id of both items involved."""
+    index: dict[int, list[RhythmConflict]] = {}
+    for conflict in conflicts:
+        index.setdefault(conflict.item.pk, []).append(conflict)
+        index.setdefault(conflict.dependency.pk, []).append(conflict)
+    return index
+
+
+def dependency_reaches(*, start_ids, target_id: int) -> bool:
+    """Whether `target_id` is reachable from any of `start_ids` along depends_on; one query
+    per level of the dependency graph."""
+    through = PlanItem.depends_on.through
+    seen: set[int] = set()
+    frontier = set(start_ids)
+    while frontier:
+        if target_id in frontier:
+            return True
+        seen |= frontier
+        frontier = (
+            set(
+                through.objects.filter(from_planitem_id__in=frontier).values_list(
+                    "to_planitem_id", flat=True
+                )
+            )
+            - seen
+        )
+    return False
+
+
+# ---------------------------------------------------------------------------- timeline

@@ -1,0 +1,136 @@
+"""The timeline (one row per department, months across) and the plan document's
+per-department action plan. Bounded queries."""
+
+import datetime
+from dataclasses import dataclass
+
+from planbridge import periods
+from planbridge.models import Department, Plan
+
+from ..models import PlanItem
+from .plan_items import RhythmConflict, conflicts_by_item, plan_item_list, rhythm_conflicts
+from .progress import GoalProgress, goal_progress_list
+
+
+@dataclass(frozen=True)
+class TimelineBar:
+    item: PlanItem
+    column_start: int  # 1-based month column
+    column_end: int  # exclusive
+    conflicts: list[RhythmConflict]
+
+    @property
+    def waiting_on(self) -> list[RhythmConflict]:
+        """Conflicts where this item depends on a late, blocked or not-yet-due item."""
+        return [c for c in self.conflicts if c.item.pk == self.item.pk]
+
+    @property
+    def holding_up(self) -> list[RhythmConflict]:
+        """Conflicts where this item is the dependency that holds another one up."""
+        return [c for c in self.conflicts if c.dependency.pk == self.item.pk]
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    department: Department
+    bars: list[TimelineBar]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    plan: Plan
+    months: list[datetime.date]
+    rows: list[TimelineRow]
+    conflicts: list[RhythmConflict]
+    current_month: datetime.date
+
+
+def default_plan(on_date=None) -> Plan | None:
+    """The plan running on `on_date`, else the latest one."""
+    on_date = on_date or periods.today()
+    running = Plan.objects.filter(start__lte=on_date, end__gte=on_date).order_by("-start").first()
+    return running or Plan.objects.order_by("-start", "-pk").first()
+
+
+def timeline(plan: Plan, *, department_id=None, on_date=None) -> Timeline:
+    """One row per department, the plan's months across, each item a bar from its start
+    month to its due month (clamped to the plan), conflicts attached; three queries."""
+    on_date = on_date or periods.today()
+    months = periods.months_between(plan.start, plan.end)
+    index = {month: number for number, month in enumerate(months, start=1)}
+    items = plan_item_list(plan_id=plan.pk, department_id=department_id).order_by(
+        "department__name", "start", "due", "title"
+    )
+    conflicts = rhythm_conflicts(
+        plan=plan,
+        department_ids=[department_id] if department_id else None,
+        on_date=on_date,
+    )
+    by_item = conflicts_by_item(conflicts)
+    rows: dict[int, TimelineRow] = {}
+    departments = Department.objects.order_by("name")
+    if department_id:
+        departments = departments.filter(pk=department_id)
+    for department in departments:
+        rows[department.pk] = TimelineRow(department=department, bars=[])
+    for item in items:
+        first = index.get(periods.month_start(max(item.start, plan.start)), 1)
+        last = index.get(periods.month_start(min(item.due, plan.end)), len(months))
+        first, last = min(first, last), max(first, last)
+        row = rows.setdefault(item.department_id, TimelineRow(department=item.department, bars=[]))
+        row.bars.append(
+            TimelineBar(
+                item=item,
+                column_start=first,
+                column_end=last + 1,
+                conflicts=by_item.get(item.pk, []),
+            )
+        )
+    return Timeline(
+        plan=plan,
+        months=months,
+        rows=list(rows.values()),
+        conflicts=conflicts,
+        current_month=periods.month_start(on_date),
+    )
+
+
+# ---------------------------------------------------------------------------- plan document
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    item: PlanItem
+    first_month: int  # plan month number (1 = the plan's first month) of the item's start
+    last_month: int  # plan month number of the item's due date
+
+
+@dataclass(frozen=True)
+class DepartmentPlan:
+    department: Department
+    goals: list[GoalProgress]
+    actions: list[ActionLine]
+
+
+def _plan_month_number(plan: Plan, day: datetime.date) -> int:
+    first = periods.month_start(plan.start)
+    return (day.year - first.year) * 12 + day.month - first.month + 1
+
+
+def plan_document(plan: Plan, *, on_date=None) -> list[DepartmentPlan]:
+    """Goals and plan items (as month ranges of the plan) grouped by department, for
+    departments with either, ordered by department name; two queries."""
+    on_date = on_date or periods.today()
+    goals = goal_progress_list(plan=plan, on_date=on_date)
+    items = plan_item_list(plan_id=plan.pk).order_by("department__name", "month", "start", "title")
+    groups: dict[int, DepartmentPlan] = {}
+    for record in goals:
+        department = record.goal.department
+        groups.setdefault(department.pk, DepartmentPlan(department, [], [])).goals.append(record)
+    for item in items:
+        first = _plan_month_number(plan, max(item.start, item.month))
+        last = max(first, _plan_month_number(plan, item.due))
+        groups.setdefault(
+            item.department_id, DepartmentPlan(item.department, [], [])
+        ).actions.append(ActionLine(item=item, first_month=first, last_month=last))
+    return sorted(groups.values(), key=lambda group: group.department.name)
