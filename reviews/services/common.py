@@ -1,0 +1,22 @@
+"""Helpers shared by the review services: the PM check and row locks."""
+
+from django.core.exceptions import PermissionDenied
+
+from planbridge import permissions
+
+from ..models import Finding, Review
+
+
+def _require_pm(actor, message: str) -> None:
+    if not permissions.is_pm(actor):
+        raise PermissionDenied(message)
+
+
+def _locked_review(review: Review) -> Review:
+    return Review.objects.select_for_update().get(pk=review.pk)
+
+
+def _locked_finding(finding: Finding) -> Finding:
+    # Carry, dismiss and delete of one finding serialize on its row, so a dismissal cannot
+    # slip in between a carry's checks and its insert.
+    return Finding.objects.select_for_update().select_related("review").get(pk=finding.pk)

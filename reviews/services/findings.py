@@ -1,0 +1,114 @@
+"""Findings: recording, editing, deleting, and dismissing with a reason (clears the flag)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from planbridge.models import Department
+
+from ..models import Finding, Review
+from .common import _locked_finding, _locked_review, _require_pm
+
+
+@transaction.atomic
+def finding_create(
+    *,
+    actor,
+    review: Review,
+    kind: str,
+    title: str,
+    department: Department,
+    detail: str = "",
+    severity: str = Finding.Severity.MEDIUM,
+    evidence_kind: str = "",
+    evidence_object_id: int | None = None,
+) -> Finding:
+    """Records a finding in a review that is not closed yet (a closed review's findings are
+    what the carry-over rate is measured on, so none are added afterwards)."""
+    _require_pm(actor, _("Only project managers can record findings."))
+    review = _locked_review(review)
+    if review.status == Review.Status.CLOSED:
+        raise ValidationError(_("This review is closed; no findings can be added."))
+    if bool(evidence_kind) != (evidence_object_id is not None):
+        raise ValidationError(_("An evidence link needs both its kind and its object."))
+    finding = Finding(
+        review=review,
+        kind=kind,
+        title=title.strip(),
+        detail=detail.strip(),
+        department=department,
+        severity=severity,
+        evidence_kind=evidence_kind,
+        evidence_object_id=evidence_object_id,
+        created_by=actor,
+    )
+    finding.full_clean()
+    finding.save()
+    return finding
+
+
+@transaction.atomic
+def finding_update(
+    *,
+    actor,
+    finding: Finding,
+    kind: str,
+    title: str,
+    department: Department,
+    detail: str = "",
+    severity: str = Finding.Severity.MEDIUM,
+) -> Finding:
+    """Changes a finding's wording, kind, severity or owner while its review is not closed."""
+    _require_pm(actor, _("Only project managers can change findings."))
+    finding = _locked_finding(finding)
+    if finding.review.status == Review.Status.CLOSED:
+        raise ValidationError(_("This review is closed; its findings can no longer be edited."))
+    if finding.department_id != department.pk and finding.carryovers.exists():
+        raise ValidationError(
+            _("This finding has been carried already; its department can no longer change.")
+        )
+    finding.kind, finding.title, finding.detail = kind, title.strip(), detail.strip()
+    finding.department, finding.severity = department, severity
+    finding.full_clean()
+    finding.save()
+    return finding
+
+
+@transaction.atomic
+def finding_delete(*, actor, finding: Finding) -> None:
+    """Deletes a finding of a review that is not closed, unless it has carryovers."""
+    _require_pm(actor, _("Only project managers can delete findings."))
+    finding = _locked_finding(finding)
+    if finding.carryovers.exists():
+        raise ValidationError(
+            _("This finding has been carried into plan items and cannot be deleted.")
+        )
+    if finding.review.status == Review.Status.CLOSED:
+        raise ValidationError(_("This review is closed; its findings cannot be deleted."))
+    finding.delete()
+
+
+@transaction.atomic
+def finding_dismiss(*, actor, finding: Finding, reason: str) -> Finding:
+    """Dismisses a finding with a written reason (PM only) and clears its flag."""
+    _require_pm(actor, _("Only project managers can dismiss findings."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Write why the finding is dismissed."))
+    finding = _locked_finding(finding)
+    if finding.dismissed_at is not None:
+        raise ValidationError(_("This finding has already been dismissed."))
+    if finding.carryovers.exists() or finding.proposals.exists():
+        raise ValidationError(
+            _(
+                "This finding has been carried or proposed into a plan item; "
+                "withdraw the proposal before dismissing it."
+            )
+        )
+    finding.dismissed_at = timezone.now()
+    finding.dismissed_by = actor
+    finding.dismissal_reason = reason
+    finding.flagged_at = None
+    finding.save(update_fields=["dismissed_at", "dismissed_by", "dismissal_reason", "flagged_at"])
+    return finding
