@@ -10,6 +10,7 @@ from django.test import Client
 from planbridge.models import Membership
 
 from .factories import DepartmentFactory, MembershipFactory, PlanFactory, UserFactory, make_pm
+from .workers import worker_app  # noqa: F401 (a fixture for the tests that need a real worker)
 
 
 @pytest.fixture(autouse=True)

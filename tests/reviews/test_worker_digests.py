@@ -5,53 +5,14 @@ refused first attempt (the retry goes through the broker with its countdown)."""
 import time
 
 import pytest
-import redis
 from celery.contrib.testing.worker import start_worker
 
-from planbridge.celery import app
 from reviews.models import DigestDelivery, Finding
 from reviews.tasks import flag_unlinked_findings, send_unlinked_digests
-from tests.services import SERVICES
+from tests.workers import wait_for
 
 from .factories import FindingFactory
 from .factories_flags import Mailbox, SMTPServer, closed_review
-
-
-def _wait_for(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
-
-
-@pytest.fixture
-def worker_app():
-    """The project's Celery app pointed at the test Redis, not eager, with an empty queue."""
-    redis_url = SERVICES["redis"]
-    redis.Redis.from_url(redis_url).flushdb()
-    keys = ("broker_url", "task_always_eager", "broker_transport_options")
-    previous = {key: app.conf[key] for key in keys}
-    app.conf.update(
-        broker_url=redis_url,
-        task_always_eager=False,
-        broker_transport_options={"visibility_timeout": 3600},
-    )
-    _forget_connections()
-    yield app
-    app.conf.update(previous)
-    _forget_connections()
-
-
-def _forget_connections():
-    # An earlier test may have opened the producer pool on the embedded filesystem broker, or
-    # cached the result backend of another configuration: drop both, so that what follows
-    # (this test, or the next one) uses the configuration in force.
-    app._pool = None
-    app.amqp._producer_pool = None
-    app._backend_cache = None
-    app._local.__dict__.pop("backend", None)
 
 
 @pytest.mark.requires_redis
@@ -69,11 +30,11 @@ def test_a_real_worker_flags_the_finding_and_delivers_one_digest_per_person(
         server.settings_for(settings)
         with start_worker(worker_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             flag_unlinked_findings.apply_async()
-            assert _wait_for(lambda: Finding.objects.filter(flagged_at__isnull=False).exists())
+            assert wait_for(lambda: Finding.objects.filter(flagged_at__isnull=False).exists())
 
             send_unlinked_digests.apply_async()
-            assert _wait_for(lambda: len(mailbox.messages) == 2)
-            assert _wait_for(
+            assert wait_for(lambda: len(mailbox.messages) == 2)
+            assert wait_for(
                 lambda: (
                     DigestDelivery.objects.filter(status=DigestDelivery.Status.SENT).count() == 2
                 )
