@@ -1,6 +1,7 @@
 """State changes of the core: plans and profiles. Each runs in one transaction."""
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -28,3 +29,11 @@ def profile_update(*, user, language: str, digest_opt_out: bool) -> Profile:
     profile.full_clean()
     profile.save()
     return profile
+
+
+@transaction.atomic
+def profile_set_language(*, user, language: str) -> None:
+    """Remembers the language chosen with the switcher; pages and emails follow it."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Unknown language."))
+    Profile.objects.update_or_create(user=user, defaults={"language": language})

@@ -54,7 +54,7 @@ def set_language(request):
         messages.error(request, _("Unknown language."))
         return response
     if request.user.is_authenticated:
-        Profile.objects.filter(user=request.user).update(language=language)
+        services.profile_set_language(user=request.user, language=language)
     translation.activate(language)
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
     return response
