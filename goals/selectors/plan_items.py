@@ -8,6 +8,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from planbridge import periods
+from planbridge.models import Plan
 
 from ..models import PlanItem
 from .progress import OPEN_STATUSES
@@ -219,3 +220,19 @@ def dependency_reaches(*, start_ids, target_id: int) -> bool:
 
 
 # ---------------------------------------------------------------------------- timeline
+
+
+def plan_for_month(*, preferred: Plan | None, month: datetime.date) -> Plan | None:
+    """The plan a new item of `month` belongs to: `preferred` while its months include
+    `month`; after (or before) it, the plan whose period covers that month — the next
+    period's plan — earliest first; None when no plan covers it. One query at most."""
+    month = periods.month_start(month)
+    if preferred is None:
+        return None
+    if periods.month_start(preferred.start) <= month <= periods.month_start(preferred.end):
+        return preferred
+    return (
+        Plan.objects.filter(start__lte=periods.month_end(month), end__gte=month)
+        .order_by("start", "pk")
+        .first()
+    )

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from goals import selectors as goals_selectors
 from goals import services as goals_services
 from goals.models import PlanItem
 from planbridge import permissions
@@ -88,10 +89,10 @@ def finding_carry_new_item(
     due: datetime.date | None = None,
     owner=None,
 ) -> Carryover:
-    """Creates a plan item from a finding (by default in the month after the review's, in the
-    review's plan) and carries the finding into it, in one step and one transaction. Only
-    for those who may plan for the department (a coordinator of another department uses
-    finding_propose_item)."""
+    """Creates a plan item from a finding (by default in the month after the review's; in the
+    review's plan while it lasts, else in the plan covering that month) and carries the
+    finding into it, in one step and one transaction. Only for those who may plan for the
+    department (a coordinator of another department uses finding_propose_item)."""
     finding = _locked_finding(finding)
     month = month_start(month or add_months(finding.review.month, 1))
     start = start or month
@@ -104,7 +105,7 @@ def finding_carry_new_item(
         )
     item = goals_services.plan_item_create(
         actor=actor,
-        plan=finding.review.plan,
+        plan=goals_selectors.plan_for_month(preferred=finding.review.plan, month=month),
         department=department,
         month=month,
         title=title,
@@ -177,9 +178,6 @@ def finding_propose_item(
     _check_carry(actor, finding, probe)
     if not title.strip():
         raise ValidationError(_("Give the proposed plan item a title."))
-    # Checked now, not only when the item is created on acceptance: the proposer can still
-    # choose another month.
-    goals_services.plan_item_month_check(plan=finding.review.plan, month=month)
     proposal = CarryProposal(
         finding=finding,
         department=department,
@@ -219,7 +217,7 @@ def carry_proposal_accept(
         raise ValidationError(_("This finding was dismissed; it cannot be carried."))
     item = goals_services.plan_item_create(
         actor=actor,
-        plan=finding.review.plan,
+        plan=goals_selectors.plan_for_month(preferred=finding.review.plan, month=proposal.month),
         department=proposal.department,
         month=proposal.month,
         title=proposal.title,
