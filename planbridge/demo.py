@@ -99,7 +99,10 @@ def seed(ctx: DemoContext) -> None:
                 # Chinese names read family name first, with no space: 陈伟.
                 first_name=last[1] + first[1] if zh else first[0],
                 last_name="" if zh else last[0],
+                # The demo's PM is also its administrator (DESIGN.md: admins are superusers),
+                # so that Admin → Digest deliveries can be tried.
                 is_staff=department_slug is None,
+                is_superuser=department_slug is None,
             )
             user.set_password(DEMO_PASSWORD)
             user.save()

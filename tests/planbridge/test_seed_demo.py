@@ -27,6 +27,8 @@ def test_seed_demo_makes_the_seed_scenario(db):
     assert Membership.objects.filter(role=Membership.Role.MEMBER).count() >= 3
     pm = Plan.objects.get().owner
     assert pm.groups.filter(name=PM_GROUP).exists()
+    assert pm.is_superuser and pm.is_staff
+    assert not Membership.objects.filter(user__is_staff=True).exists()
     plan = Plan.objects.get()
     assert "new product" in plan.background.lower()
     assert plan.team.count() == 7
