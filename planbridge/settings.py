@@ -209,6 +209,8 @@ if env.bool("PLANBRIDGE_DEMO_SCHEDULE", default=False):
 # SMTP failures of a digest are retried this many times with exponential backoff and jitter
 # (the first wait is about BASE seconds); reviews.digests caps the whole retry window below
 # CELERY_BROKER_VISIBILITY_TIMEOUT so that Redis never hands a waiting retry to a second worker.
+# A flag run that flags at least this many findings refreshes the table's statistics at once.
+PLANBRIDGE_FLAG_ANALYZE_MIN_ROWS = env.int("PLANBRIDGE_FLAG_ANALYZE_MIN_ROWS", default=10_000)
 PLANBRIDGE_DIGEST_MAX_RETRIES = env.int("PLANBRIDGE_DIGEST_MAX_RETRIES", default=5)
 PLANBRIDGE_DIGEST_RETRY_BASE_SECONDS = env.float("PLANBRIDGE_DIGEST_RETRY_BASE_SECONDS", default=30)
 

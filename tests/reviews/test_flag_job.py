@@ -245,3 +245,21 @@ def test_a_job_overlapping_an_uncommitted_one_keeps_the_first_flagged_at(pm, dep
 
     assert second_counts == [0]
     assert set(Finding.objects.filter(pk__in=ids).values_list("flagged_at", flat=True)) == {first}
+
+
+@pytest.mark.requires_postgres
+def test_a_large_flag_run_refreshes_the_findings_statistics(finding_in, settings):
+    for days in (10, 11, 12):
+        finding_in(days)
+    settings.PLANBRIDGE_FLAG_ANALYZE_MIN_ROWS = 3
+    with CaptureQueriesContext(connection) as queries:
+        assert unlinked_findings_flag(now=NOW) == 3
+    assert any(q["sql"].startswith("ANALYZE") for q in queries.captured_queries)
+
+
+def test_a_small_flag_run_leaves_the_statistics_to_autoanalyze(finding_in, settings):
+    finding_in(10)
+    settings.PLANBRIDGE_FLAG_ANALYZE_MIN_ROWS = 3
+    with CaptureQueriesContext(connection) as queries:
+        assert unlinked_findings_flag(now=NOW) == 1
+    assert not any(q["sql"].startswith("ANALYZE") for q in queries.captured_queries)
