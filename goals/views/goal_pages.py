@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -248,6 +249,9 @@ def checkin_delete(request, pk, checkin_pk):
     return redirect("goals:goal_detail", pk=checkin.goal_id)
 
 
+OBJECTIVES_PER_PAGE = 50
+
+
 def objective_list(request):
     is_pm = permissions.is_pm(request.user)
     form = None
@@ -268,7 +272,13 @@ def objective_list(request):
     return render(
         request,
         "goals/objective_list.html",
-        {"objectives": selectors.objective_list(), "form": form, "can_edit": is_pm},
+        {
+            "objectives": Paginator(selectors.objective_list(), OBJECTIVES_PER_PAGE).get_page(
+                request.GET.get("page")
+            ),
+            "form": form,
+            "can_edit": is_pm,
+        },
         status=400 if form is not None and form.is_bound else 200,
     )
 
