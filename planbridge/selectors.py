@@ -3,14 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 
-from .models import Department, Membership, Plan
-
-
-def department_list() -> QuerySet[Department]:
-    """Departments with their memberships and users, ordered by name."""
-    return Department.objects.prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.select_related("user"))
-    )
+from .models import Membership, Plan
 
 
 def plan_list() -> QuerySet[Plan]:

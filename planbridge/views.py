@@ -3,12 +3,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from . import permissions, selectors, services
 from .celery import app as celery_app
@@ -39,10 +40,9 @@ def healthz(request):
 
 
 @login_not_required
+@require_POST
 def set_language(request):
     """Switches the language for this browser and, when logged in, the user's profile."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     language = request.POST.get("language", "")
     next_url = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(

@@ -80,3 +80,7 @@ def test_the_profile_page_runs_a_bounded_number_of_queries(
         response = client.get(reverse("profile"))
     assert response.status_code == 200
     assert response.content.decode().count("Member") >= departments_count
+
+
+def test_the_language_switch_only_accepts_post(anon):
+    assert anon.get(reverse("set_language")).status_code == 405
