@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from goals.views.common import apply_form_errors
 from planbridge import permissions
 from planbridge.models import Department
 
@@ -11,7 +12,7 @@ from .. import selectors, services
 from ..forms import AskAnswerForm, AskFilterForm, AskForm
 from ..models import WeeklyUpdate
 from ..permissions import can_answer_ask
-from ._common import add_service_errors, int_param
+from ._common import int_param
 
 PAGE_SIZE = 50
 
@@ -86,7 +87,7 @@ def ask_create(request):
                 weekly_update=update,
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_form_errors(form, error)
         else:
             messages.success(
                 request,
@@ -120,7 +121,7 @@ def ask_detail(request, pk):
                     reply=form.cleaned_data["reply"],
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                apply_form_errors(form, error)
             else:
                 messages.success(request, _("Your answer was saved."))
                 return redirect("meetings:ask_detail", pk=ask.pk)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from goals.views.common import apply_form_errors
 from planbridge import permissions as core_permissions
 from planbridge.periods import today
 
@@ -21,7 +22,7 @@ from ..forms import (
 )
 from ..models import ActionItem
 from ..permissions import can_create_any_meeting, can_run_meeting, can_set_action_item_status
-from ._common import add_service_errors, safe_next
+from ._common import safe_next
 
 PAGE_SIZE = 30
 
@@ -57,7 +58,7 @@ def meeting_create(request):
                 facilitator=form.cleaned_data["facilitator"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_form_errors(form, error)
         else:
             messages.success(request, _("The meeting was created; its agenda is below."))
             return redirect("meetings:meeting_detail", pk=meeting.pk)
@@ -134,7 +135,7 @@ def action_item_create(request, pk):
         try:
             services.action_item_create(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
+            apply_form_errors(form, error)
         else:
             messages.success(request, _("The action item was added."))
             return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#actions")

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from goals.views.common import apply_form_errors
 from planbridge import permissions
 from planbridge.models import Department, Plan
 from planbridge.periods import today, week_start
@@ -13,7 +14,7 @@ from planbridge.periods import today, week_start
 from .. import selectors, services
 from ..forms import WeeklyUpdateForm
 from ..permissions import can_create_any_meeting
-from ._common import add_service_errors, int_param
+from ._common import int_param
 
 
 def _chosen_department(request, departments):
@@ -82,7 +83,7 @@ def this_week(request):
                     statuses_shown=form.statuses_shown(),
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                apply_form_errors(form, error)
             else:
                 messages.success(request, _("The weekly update was saved."))
                 query = f"?department={department.pk}&plan={plan.pk if plan else 'none'}"
