@@ -6,6 +6,7 @@ from planbridge import periods, permissions
 from planbridge.forms import DateInput
 from planbridge.models import Department, Plan
 
+from . import services
 from .models import CheckIn, Goal, Objective, PlanItem
 from .smart import LETTERS
 
@@ -206,17 +207,10 @@ class PlanItemForm(VersionedForm):
         month, plan = cleaned.get("month"), cleaned.get("plan")
         if start and due and due < start:
             self.add_error("due", _("The due date must not be before the start date."))
-        first, last = (
-            (periods.month_start(plan.start), periods.month_start(plan.end))
-            if plan
-            else (None, None)
-        )
-        if plan and month and not first <= month <= last:
-            self.add_error(
-                "month",
-                _("The month must be inside the plan (%(start)s – %(end)s).")
-                % {"start": plan.start.isoformat(), "end": plan.end.isoformat()},
-            )
+        try:
+            services.plan_item_month_check(plan=plan, month=month)
+        except forms.ValidationError as error:
+            self.add_error(None, error)
         return cleaned
 
 

@@ -266,7 +266,7 @@ def _check_dependencies(item: PlanItem, depends_on) -> list[PlanItem]:
 
 def plan_item_month_check(*, plan, month: datetime.date) -> None:
     """Raises a ValidationError on "month" unless the month lies inside the plan's months
-    (the item form checks this too; the service holds for callers without the form)."""
+    (the plan item form calls it too, so the error shows beside the form's others)."""
     if plan is None or month is None:
         return
     if not periods.month_start(plan.start) <= month <= periods.month_start(plan.end):
