@@ -42,6 +42,8 @@ def test_everyone_logged_in_reads_goal_pages(request, client_for, dev_goal, url_
     response = client_for(person(request, name)).get(reverse(url_name))
     assert response.status_code == 200
     assert dev_goal.title in response.content.decode() or url_name == "goals:objective_list"
+    # Each page names the goal's objective (the objective list has no goals to show).
+    assert dev_goal.objective.title in response.content.decode()
 
 
 @pytest.mark.parametrize("name", PEOPLE + ["sales_member"])
