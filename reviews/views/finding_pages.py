@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from goals.views.common import apply_form_errors, int_param
 from planbridge import periods, permissions
 from planbridge.models import Department
 
@@ -20,14 +21,7 @@ from ..forms import (
     FindingForm,
 )
 from ..models import Carryover, CarryProposal, Review
-from .common import form_error, load_or_404
-
-
-def _int_param(request, name):
-    # isdecimal, not isdigit: "²" is a digit that int() refuses.
-    value = request.GET.get(name, "")
-    return int(value) if value.isdecimal() and len(value) < 19 else None
-
+from .common import load_or_404
 
 # The context flag under which the finding page shows each of its forms.
 SECTION_SHOWN_BY = {
@@ -42,7 +36,7 @@ def _finding_page(request, finding, *, forms=None, status=200):
     user = request.user
     is_pm = permissions.is_pm(user)
     may_carry = is_pm or permissions.is_coordinator_of(user, finding.department_id)
-    target_department = _int_param(request, "department")
+    target_department = int_param(request.GET.get("department"))
     targets = list(selectors.carry_targets(finding, department_id=target_department))
     next_month = periods.add_months(finding.review.month, 1)
     forms = forms or {}
@@ -127,7 +121,7 @@ def finding_carry_new(request, pk):
                     % {"department": department.name},
                 )
         except ValidationError as exc:
-            form_error(form, exc)
+            apply_form_errors(form, exc)
         else:
             return redirect("reviews:finding_detail", pk=finding.pk)
     return _finding_page(request, finding, forms={"new": form}, status=400)
@@ -143,7 +137,7 @@ def finding_carry(request, pk):
                 actor=request.user, finding=finding, plan_item=form.cleaned_data["plan_item"]
             )
         except ValidationError as exc:
-            form_error(form, exc)
+            apply_form_errors(form, exc)
         else:
             if carryover.accepted_at:
                 messages.success(request, _("The finding was carried."))
@@ -169,7 +163,7 @@ def finding_dismiss(request, pk):
                 actor=request.user, finding=finding, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            form_error(form, exc)
+            apply_form_errors(form, exc)
         else:
             messages.success(request, _("The finding was dismissed."))
             return redirect("reviews:finding_detail", pk=finding.pk)
@@ -186,7 +180,7 @@ def finding_edit(request, pk):
         try:
             services.finding_update(actor=request.user, finding=finding, **form.cleaned_data)
         except ValidationError as exc:
-            form_error(form, exc)
+            apply_form_errors(form, exc)
         else:
             messages.success(request, _("The finding was saved."))
             return redirect("reviews:finding_detail", pk=finding.pk)

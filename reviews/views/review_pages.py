@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from goals.views.common import apply_form_errors
 from planbridge import permissions
 
 from .. import selectors, services
 from ..forms import EvidenceFindingForm, FindingForm, ReviewForm
 from ..models import Review
-from .common import form_error, load_or_404
+from .common import load_or_404
 
 REVIEWS_PER_PAGE = 24
 
@@ -52,7 +53,7 @@ def review_create(request):
                 actor=request.user, month=form.cleaned_data["month"], plan=form.cleaned_data["plan"]
             )
         except ValidationError as exc:
-            form_error(form, exc)
+            apply_form_errors(form, exc)
         else:
             messages.success(request, _("The review was created as a draft."))
             return redirect("reviews:review_detail", pk=review.pk)
@@ -126,7 +127,7 @@ def finding_create(request, pk):
                 actor=request.user, review=review, **form.cleaned_data
             )
         except ValidationError as exc:
-            form_error(form, exc)
+            apply_form_errors(form, exc)
         else:
             messages.success(request, _("The finding was recorded."))
             return redirect("reviews:finding_detail", pk=finding.pk)
