@@ -4,6 +4,7 @@ live in reviews.services, so whatever a form lets through is checked again there
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from goals import forms as goals_forms
 from goals.models import PlanItem
 from planbridge.forms import DateInput
 from planbridge.models import Department, Plan
@@ -11,25 +12,13 @@ from planbridge.models import Department, Plan
 from .models import Finding, Review
 
 
-class MonthInput(forms.DateInput):
-    input_type = "month"
+class MonthField(goals_forms.MonthField):
+    """goals' month field, refusing years no plan can have."""
 
-    def format_value(self, value):
-        if hasattr(value, "strftime"):
-            return value.strftime("%Y-%m")
-        return value
-
-
-class MonthField(forms.DateField):
-    """A month typed as YYYY-MM (or any day of it), cleaned to the month's first day."""
-
-    widget = MonthInput
-    input_formats = ["%Y-%m", "%Y-%m-%d"]
     # Months far outside any plan would only overflow date arithmetic (next month, month
     # end) further on; refuse them here with a message instead.
     FIRST_YEAR, LAST_YEAR = 1900, 2999
     default_error_messages = {
-        "invalid": _("Enter a month as YYYY-MM."),
         "out_of_range": _("Enter a month between %(first)s and %(last)s."),
     }
 
@@ -41,7 +30,7 @@ class MonthField(forms.DateField):
                 code="out_of_range",
                 params={"first": f"{self.FIRST_YEAR}-01", "last": f"{self.LAST_YEAR}-12"},
             )
-        return day.replace(day=1) if day else day
+        return day
 
 
 class ReviewForm(forms.Form):
