@@ -55,9 +55,7 @@ def _finding_page(request, finding, *, forms=None, status=200):
         "may_delete": is_pm
         and finding.review.status != Review.Status.CLOSED
         and not finding.carryovers.all(),
-        "can_plan_for": sorted(
-            permissions.coordinated_department_ids(user) | ({0} if is_pm else set())
-        ),
+        "can_plan_for": permissions.coordinated_department_ids(user),
         "is_pm": is_pm,
         "departments": Department.objects.order_by("name"),
         "target_department": target_department,
