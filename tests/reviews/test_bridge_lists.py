@@ -196,6 +196,8 @@ def test_members_read_the_lists_behind_the_dashboard(
     url = reverse("dashboard_detail", args=[metric])
     response = client_for(sales_member).get(url, {"department": departments["dev"].pk})
     assert response.status_code == 200
+    assert response.context["metric"] == metric
+    assert response.context["department"] == departments["dev"]
 
 
 @pytest.mark.parametrize(
@@ -259,6 +261,8 @@ def test_odd_department_filters_on_a_finding_page_are_ignored(client_for, pm, qu
     finding = FindingFactory(review=ReviewFactory(facilitator=pm))
     response = client_for(pm).get(reverse("reviews:finding_detail", args=[finding.pk]) + query)
     assert response.status_code == 200
+    # Ignored, not half-applied: no department is chosen, so every target is offered.
+    assert response.context["target_department"] is None
 
 
 @pytest.mark.parametrize("size", [2, 40])

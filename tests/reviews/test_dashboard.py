@@ -53,8 +53,13 @@ def test_a_coordinator_sees_their_department_first(client_for, sales_coordinator
     assert rows[0].department.slug == "sales" and rows[0].own
 
 
-def test_members_read_the_dashboard(client_for, dev_member, plan):
-    assert client_for(dev_member).get(reverse("dashboard")).status_code == 200
+def test_members_read_the_dashboard(client_for, dev_member, plan, departments):
+    response = client_for(dev_member).get(reverse("dashboard"))
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert {row.department for row in rows} == set(departments.values())
+    assert rows[0].department == departments["dev"] and rows[0].own
+    assert not any(row.own for row in rows[1:])
 
 
 @pytest.mark.parametrize(
