@@ -5,9 +5,9 @@ import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from goals.forms import UserChoiceField
 from goals.models import PlanItem
 from planbridge.forms import DateInput
 from planbridge.models import Department, Plan
@@ -19,14 +19,8 @@ ITEM_STATUS_PREFIX = "status_"
 SHOWN_PREFIX = "shown_"
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
-
-
 class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
+    label_from_instance = UserChoiceField.label_from_instance
 
 
 class WeeklyUpdateForm(forms.Form):
@@ -264,4 +258,4 @@ class ActionItemStatusForm(forms.Form):
 def meeting_plan_choices(user, is_pm: bool):
     """Plans a user may create meetings for: all for PMs, else the plans they own."""
     plans = Plan.objects.order_by("-start", "title")
-    return plans if is_pm else plans.filter(Q(owner=user))
+    return plans if is_pm else plans.filter(owner=user)
