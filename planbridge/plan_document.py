@@ -16,10 +16,13 @@ from . import selectors
 
 
 def _document_context(plan) -> dict:
+    departments = goal_selectors.plan_document(plan)
     return {
         "plan": plan,
         "team_by_department": selectors.plan_team_by_department(plan),
-        "departments": goal_selectors.plan_document(plan),
+        # Sections 2 and 5 list only the departments with goals / with items.
+        "goal_groups": [group for group in departments if group.goals],
+        "action_groups": [group for group in departments if group.actions],
         "review_summary": review_selectors.plan_review_summary(plan),
     }
 

@@ -311,6 +311,20 @@ def test_the_plan_document_follows_the_quarterly_plan_template(
     assert markdown["Content-Type"].startswith("text/markdown")
 
 
+def test_the_plan_document_says_when_a_section_has_nothing_yet(
+    client_for, sales_member, plan, dev_item
+):
+    # dev_item makes Development a department of the document, yet it has no goal.
+    client = client_for(sales_member)
+    page = client.get(reverse("plan_document", args=[plan.pk])).content.decode()
+    text = client.get(reverse("plan_document_markdown", args=[plan.pk])).content.decode()
+    goals_section = page.split('id="goals"')[1].split("</section>")[0]
+    assert "No goals yet." in goals_section
+    assert "No plan items yet." not in page
+    assert "No goals yet." in text.split("## 2.")[1].split("## 3.")[0]
+    assert "Core functions" in text.split("## 5.")[1]
+
+
 def test_the_markdown_is_not_html_escaped(client_for, pm, plan, dev_item):
     PlanItem.objects.filter(pk=dev_item.pk).update(title="R&D <core>")
     text = client_for(pm).get(reverse("plan_document_markdown", args=[plan.pk])).content.decode()
