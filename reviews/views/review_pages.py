@@ -23,7 +23,6 @@ def review_list(request):
     user = request.user
     is_pm = permissions.is_pm(user)
     coordinated = permissions.coordinated_department_ids(user)
-    form = ReviewForm(request.POST or None) if is_pm else None
     return render(
         request,
         "reviews/review_list.html",
@@ -31,7 +30,8 @@ def review_list(request):
             "reviews": Paginator(selectors.review_list(), REVIEWS_PER_PAGE).get_page(
                 request.GET.get("page")
             ),
-            "form": form or ReviewForm(),
+            # Posted to review_create, which re-renders its own page on errors.
+            "form": ReviewForm(),
             "can_run": is_pm,
             "pending_carryovers": selectors.pending_carryovers(department_ids=coordinated)
             if coordinated
