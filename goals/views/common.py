@@ -13,6 +13,13 @@ def int_param(value) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
+def query_without_page(request) -> str:
+    """The request's query string without `page`, for the pagination links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def apply_form_errors(form, error: ValidationError) -> None:
     """Shows a service's ValidationError on the form: on its field when the form has one."""
     if hasattr(error, "error_dict"):

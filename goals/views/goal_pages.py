@@ -16,7 +16,7 @@ from .. import selectors, services
 from ..forms import CheckInForm, GoalFilterForm, GoalForm, ObjectiveForm
 from ..models import CheckIn, Goal, Objective
 from ..smart import goal_smart_check
-from .common import apply_form_errors, int_param
+from .common import apply_form_errors, int_param, query_without_page
 
 PAGE_SIZE = 50
 
@@ -41,15 +41,9 @@ def goal_list(request):
             "page": page,
             "can_create": permissions.is_pm(request.user)
             or permissions.is_coordinator(request.user),
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _goal_from_form(form: GoalForm, base: Goal | None = None) -> Goal:

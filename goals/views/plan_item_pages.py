@@ -15,7 +15,7 @@ from planbridge.models import Department, Plan
 from .. import selectors, services
 from ..forms import PlanItemFilterForm, PlanItemForm, PlanItemStatusForm
 from ..models import PlanItem
-from .common import apply_form_errors, int_param
+from .common import apply_form_errors, int_param, query_without_page
 
 PAGE_SIZE = 50
 
@@ -37,8 +37,6 @@ def plan_item_list(request):
     conflicts = selectors.conflicts_by_item(
         selectors.rhythm_conflicts(item_ids=[item.pk for item in page.object_list])
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "goals/plan_item_list.html",
@@ -48,7 +46,7 @@ def plan_item_list(request):
             "rows": [(item, conflicts.get(item.pk, [])) for item in page.object_list],
             "can_create": permissions.is_pm(request.user)
             or permissions.is_coordinator(request.user),
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "csv_plan": plan,
         },
     )
