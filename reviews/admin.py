@@ -4,7 +4,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .digests import digest_deliveries_retry
-from .models import Carryover, DigestDelivery, Finding, Review
+from .models import Carryover, CarryProposal, DigestDelivery, Finding, Review
 
 
 class FindingInline(admin.TabularInline):
@@ -34,6 +34,13 @@ class FindingAdmin(SimpleHistoryAdmin):
 class CarryoverAdmin(SimpleHistoryAdmin):
     list_display = ["finding", "plan_item", "created_by", "created_at", "accepted_at"]
     list_select_related = ["finding", "plan_item", "created_by"]
+
+
+@admin.register(CarryProposal)
+class CarryProposalAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "finding", "department", "month", "proposed_by", "created_at"]
+    list_filter = ["department"]
+    list_select_related = ["finding", "department", "proposed_by"]
 
 
 @admin.register(DigestDelivery)

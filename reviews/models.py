@@ -263,6 +263,8 @@ class CarryProposal(models.Model):
         verbose_name=_("proposed by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Proposals are removed when answered; the history keeps who proposed and who answered.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["created_at"]

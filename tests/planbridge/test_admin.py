@@ -1,0 +1,31 @@
+"""Every domain model keeps its change history and is in the admin (foundation issue)."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+# Operational rows with their own status and timestamps, not domain records.
+WITHOUT_HISTORY = {"reviews.DigestDelivery", "meetings.ReminderDelivery"}
+
+
+def domain_models():
+    return [
+        model
+        for app in ("planbridge", "goals", "meetings", "reviews")
+        for model in apps.get_app_config(app).get_models()
+        if not model.__name__.startswith("Historical")
+    ]
+
+
+@pytest.mark.parametrize("model", domain_models(), ids=lambda model: model._meta.label)
+def test_every_domain_model_is_in_the_admin_with_its_history(model):
+    assert admin.site.is_registered(model), model._meta.label
+    if model._meta.label not in WITHOUT_HISTORY:
+        assert hasattr(model, "history"), model._meta.label
+
+
+@pytest.mark.parametrize("model", domain_models(), ids=lambda model: model._meta.label)
+def test_an_administrator_opens_every_admin_list(admin_client, model):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    assert admin_client.get(url).status_code == 200
