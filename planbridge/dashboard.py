@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goals import selectors as goals_selectors
+from goals.views.common import query_without_page
 from planbridge import periods, permissions
 from planbridge.models import Department, Plan
 from reviews import selectors as review_selectors
@@ -271,9 +272,7 @@ def dashboard_detail(request, metric):
         if department.pk in medians:
             context["median_hours"] = round(medians[department.pk][0].total_seconds() / 3600, 1)
             context["median_label"] = duration_label(medians[department.pk][0])
-        query = request.GET.copy()
-        query.pop("page", None)
-        context["query"] = query.urlencode()
+        context["query"] = query_without_page(request)
     else:
         context["weeks"] = review_selectors.weekly_update_weeks(
             department_id=department.pk, plan=plan, start=month_from, end=range_end

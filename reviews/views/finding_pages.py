@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from goals.views.common import apply_form_errors, int_param
+from goals.views.common import apply_form_errors, int_param, query_without_page
 from planbridge import periods, permissions
 from planbridge.models import Department
 
@@ -279,16 +279,10 @@ def finding_list(request):
             "page": page,
             "state_label": selectors.STATES.get(filters.get("state") or "", ""),
             "filters": filters,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def plan_item_findings(request, pk):
