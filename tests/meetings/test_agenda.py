@@ -183,6 +183,7 @@ def test_the_meeting_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(24):
         response = client.get(reverse("meetings:meeting_detail", args=[meeting.pk]))
     assert response.status_code == 200
+    assert response.content.decode().count('data-testid="carried-action"') == size
 
 
 def test_an_open_action_item_is_carried_across_three_meetings_until_done(

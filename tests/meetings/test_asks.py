@@ -307,6 +307,7 @@ def test_the_ask_list_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("meetings:ask_list") + "?box=to_us")
     assert response.status_code == 200
+    assert response.content.decode().count('data-testid="ask-row"') == min(size, 50)
 
 
 @pytest.mark.parametrize("size", [1, 50])

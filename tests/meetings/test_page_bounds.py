@@ -126,6 +126,7 @@ def test_bad_page_numbers_fall_back_to_a_valid_page(client_for, sales_member):
     for page in ["abc", "-1", "9999"]:
         response = client_for(sales_member).get(reverse("meetings:meeting_list") + f"?page={page}")
         assert response.status_code == 200
+        assert response.content.decode().count('data-testid="meeting-row"') == 3, page
 
 
 def test_the_update_page_marks_an_overdue_ask_raised_in_it(client_for, sales_member, departments):
