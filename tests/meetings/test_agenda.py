@@ -226,7 +226,18 @@ def test_items_due_and_conflicts_follow_the_meeting_plan(running_plan, departmen
     item = PlanItemFactory(
         plan=running_plan, department=departments["dev"], due=week, status=PlanItem.Status.DONE
     )
+    other_plan = PlanFactory()
+    blocked = PlanItemFactory(
+        plan=other_plan, department=departments["dev"], due=week, status=PlanItem.Status.BLOCKED
+    )
+    waiting = PlanItemFactory(plan=other_plan, department=departments["sales"], due=week)
+    waiting.depends_on.add(blocked)
     plan_meeting = MeetingFactory(plan=running_plan, date=today())
     assert item in meeting_agenda(plan_meeting).items_due
+    # Another plan's items and conflicts are not on this plan's agenda.
+    assert blocked not in meeting_agenda(plan_meeting).items_due
+    assert meeting_agenda(plan_meeting).rhythm_conflicts == []
     # A meeting without a plan covers every plan.
-    assert item in meeting_agenda(other_plan_meeting).items_due
+    everything = meeting_agenda(other_plan_meeting)
+    assert item in everything.items_due and blocked in everything.items_due
+    assert [(c.item, c.dependency) for c in everything.rhythm_conflicts] == [(waiting, blocked)]
