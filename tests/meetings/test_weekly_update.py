@@ -247,6 +247,7 @@ def test_the_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get(URL)
     assert response.status_code == 200
+    assert response.content.decode().count('data-testid="plan-item-row"') == size
 
 
 def test_the_pm_sees_who_has_not_submitted_and_can_open_the_week_meeting(
