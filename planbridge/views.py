@@ -6,7 +6,6 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -15,6 +14,7 @@ from . import permissions, selectors, services
 from .celery import app as celery_app
 from .forms import PlanForm, ProfileForm
 from .models import Plan, Profile
+from .redirects import redirect_to_next
 
 
 @login_not_required
@@ -44,12 +44,7 @@ def healthz(request):
 def set_language(request):
     """Switches the language for this browser and, when logged in, the user's profile."""
     language = request.POST.get("language", "")
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = redirect(next_url)
+    response = redirect_to_next(request, "/")
     if language not in dict(settings.LANGUAGES):
         messages.error(request, _("Unknown language."))
         return response

@@ -1,5 +1,4 @@
 from django.http import Http404
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from goals.views.common import int_param as positive_int
 
@@ -12,12 +11,3 @@ def int_param(value) -> int | None:
     if number is None:
         raise Http404
     return number
-
-
-def safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from goals.views.common import apply_form_errors
 from planbridge import permissions as core_permissions
 from planbridge.periods import today
+from planbridge.redirects import redirect_to_next
 
 from .. import selectors, services
 from ..forms import (
@@ -22,7 +23,6 @@ from ..forms import (
 )
 from ..models import ActionItem
 from ..permissions import can_create_any_meeting, can_run_meeting, can_set_action_item_status
-from ._common import safe_next
 
 PAGE_SIZE = 30
 
@@ -148,17 +148,18 @@ def action_item_status(request, pk):
     item = get_object_or_404(ActionItem.objects.select_related("meeting__plan"), pk=pk)
     if not can_set_action_item_status(request.user, item):
         raise PermissionDenied(_("Only the action's owner or the meeting's facilitator can."))
+    # The redirect is decided before anything is saved: whatever `next` holds, the answer
+    # is this redirect, so a change is never saved behind an error page.
+    response = redirect_to_next(request, reverse("meetings:meeting_detail", args=[item.meeting_id]))
     form = ActionItemStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Unknown status."))
-        return redirect(
-            safe_next(request, reverse("meetings:meeting_detail", args=[item.meeting_id]))
-        )
+        return response
     services.action_item_set_status(
         actor=request.user, item=item, status=form.cleaned_data["status"]
     )
     messages.success(request, _("The action item was updated."))
-    return redirect(safe_next(request, reverse("meetings:meeting_detail", args=[item.meeting_id])))
+    return response
 
 
 def meeting_minutes(request, pk):
