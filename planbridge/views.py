@@ -102,7 +102,7 @@ def plan_detail(request, pk):
 
 def _plan_form_page(request, plan):
     if not permissions.is_pm(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only project managers can create or change plans."))
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         saved = services.plan_save(

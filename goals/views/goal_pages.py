@@ -78,7 +78,9 @@ def _goal_form_page(request, form: GoalForm, goal: Goal | None, conflict=None, s
 
 def goal_create(request):
     if not (permissions.is_pm(request.user) or permissions.is_coordinator(request.user)):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Only project managers and the department's coordinators can create goals.")
+        )
     initial = {"owner": request.user.pk, "start": periods.today()}
     coordinated = permissions.coordinated_department_ids(request.user)
     if len(coordinated) == 1:
@@ -99,7 +101,9 @@ def goal_create(request):
 def goal_edit(request, pk):
     goal = get_object_or_404(Goal.objects.select_related("plan", "objective"), pk=pk)
     if not services.can_edit_goal(request.user, goal):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Only project managers and the coordinators of the goal's department can change it.")
+        )
     form = GoalForm(request.POST or None, instance=goal, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
@@ -194,7 +198,9 @@ def goal_detail(request, pk):
 def checkin_create(request, pk):
     goal = get_object_or_404(Goal, pk=pk)
     if not services.can_check_in(request.user, goal):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Only the goal's owner, its department's coordinators and PMs record check-ins.")
+        )
     form = CheckInForm(request.POST)
     if form.is_valid():
         try:
@@ -207,17 +213,24 @@ def checkin_create(request, pk):
     return _goal_page(request, goal.pk, checkin_form=form, status=400)
 
 
-def _checkin_of_goal(request, goal_pk, checkin_pk) -> CheckIn:
+def _checkin_of_goal(request, goal_pk, checkin_pk, *, refusal: str) -> CheckIn:
     checkin = get_object_or_404(
         CheckIn.objects.select_related("goal", "author"), pk=checkin_pk, goal_id=goal_pk
     )
     if not services.can_check_in(request.user, checkin.goal):
-        raise PermissionDenied
+        raise PermissionDenied(refusal)
     return checkin
 
 
 def checkin_edit(request, pk, checkin_pk):
-    checkin = _checkin_of_goal(request, pk, checkin_pk)
+    checkin = _checkin_of_goal(
+        request,
+        pk,
+        checkin_pk,
+        refusal=_(
+            "Only the goal's owner, its department's coordinators and PMs edit its check-ins."
+        ),
+    )
     form = CheckInForm(request.POST or None, instance=checkin)
     if request.method == "POST" and form.is_valid():
         try:
@@ -237,7 +250,14 @@ def checkin_edit(request, pk, checkin_pk):
 
 @require_POST
 def checkin_delete(request, pk, checkin_pk):
-    checkin = _checkin_of_goal(request, pk, checkin_pk)
+    checkin = _checkin_of_goal(
+        request,
+        pk,
+        checkin_pk,
+        refusal=_(
+            "Only the goal's owner, its department's coordinators and PMs delete its check-ins."
+        ),
+    )
     services.checkin_delete(actor=request.user, checkin=checkin)
     messages.success(request, _("The check-in was deleted."))
     return redirect("goals:goal_detail", pk=checkin.goal_id)
@@ -262,7 +282,7 @@ def objective_list(request):
                 messages.success(request, _("The objective was saved."))
                 return redirect("goals:objective_list")
     elif request.method == "POST":
-        raise PermissionDenied
+        raise PermissionDenied(_("Only project managers can create or change objectives."))
     return render(
         request,
         "goals/objective_list.html",
@@ -280,7 +300,7 @@ def objective_list(request):
 def objective_edit(request, pk):
     objective = get_object_or_404(Objective, pk=pk)
     if not permissions.is_pm(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only project managers can create or change objectives."))
     form = ObjectiveForm(request.POST or None, instance=objective)
     if request.method == "POST" and form.is_valid():
         try:

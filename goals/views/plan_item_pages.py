@@ -54,7 +54,9 @@ def plan_item_list(request):
 
 def plan_item_create(request):
     if not (permissions.is_pm(request.user) or permissions.is_coordinator(request.user)):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Only project managers and the department's coordinators can create plan items.")
+        )
     plan = Plan.objects.filter(pk=int_param(request.GET.get("plan"))).first()
     plan = plan or selectors.default_plan()
     initial = {"plan": plan, "owner": request.user.pk}
@@ -106,7 +108,9 @@ def _item_values(item: PlanItem) -> list[tuple[str, object]]:
 def plan_item_edit(request, pk):
     item = get_object_or_404(PlanItem.objects.select_related("plan"), pk=pk)
     if not services.can_edit_plan_item(request.user, item):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Only project managers and the coordinators of the item's department can change it.")
+        )
     form = PlanItemForm(request.POST or None, instance=item, user=request.user)
     conflict, status = None, 200
     if request.method == "POST":
@@ -168,7 +172,9 @@ def plan_item_detail(request, pk):
 def plan_item_status(request, pk):
     item = get_object_or_404(PlanItem, pk=pk)
     if not services.can_set_plan_item_status(request.user, item):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Only the item's owner, its department's coordinators and PMs set its status.")
+        )
     form = PlanItemStatusForm(request.POST)
     if form.is_valid():
         services.plan_item_set_status(

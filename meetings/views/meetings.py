@@ -147,7 +147,12 @@ def action_item_status(request, pk):
     """The action's owner, or whoever runs its meeting, marks it done or open again."""
     item = get_object_or_404(ActionItem.objects.select_related("meeting__plan"), pk=pk)
     if not can_set_action_item_status(request.user, item):
-        raise PermissionDenied(_("Only the action's owner or the meeting's facilitator can."))
+        raise PermissionDenied(
+            _(
+                "Only the action's owner, the meeting's facilitator, the plan's owner or a "
+                "project manager can mark this action done or open."
+            )
+        )
     # The redirect is decided before anything is saved: whatever `next` holds, the answer
     # is this redirect, so a change is never saved behind an error page.
     response = redirect_to_next(request, reverse("meetings:meeting_detail", args=[item.meeting_id]))

@@ -153,7 +153,7 @@ def finding_carry(request, pk):
 def finding_dismiss(request, pk):
     finding = load_or_404(selectors.finding_detail, pk)
     if not permissions.is_pm(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only project managers can dismiss findings."))
     form = DismissForm(request.POST)
     if form.is_valid():
         try:
@@ -172,7 +172,7 @@ def finding_dismiss(request, pk):
 def finding_edit(request, pk):
     finding = load_or_404(selectors.finding_detail, pk)
     if not permissions.is_pm(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only project managers can change findings."))
     form = FindingForm(request.POST, instance=finding)
     if form.is_valid():
         try:

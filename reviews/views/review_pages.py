@@ -45,7 +45,7 @@ def review_list(request):
 
 def review_create(request):
     if not permissions.is_pm(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only project managers can run reviews."))
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,7 +119,7 @@ def review_close(request, pk):
 def finding_create(request, pk):
     review = load_or_404(selectors.review_detail, pk)
     if not permissions.is_pm(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only project managers can record findings."))
     form = FindingForm(request.POST)
     if form.is_valid():
         try:
@@ -140,7 +140,7 @@ def finding_from_evidence(request, pk):
     assembles it (the posted fields only name the line)."""
     review = load_or_404(selectors.review_detail, pk)
     if not permissions.is_pm(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only project managers can record findings."))
     form = EvidenceFindingForm(request.POST)
     line = None
     if form.is_valid():
