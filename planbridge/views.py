@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
@@ -20,7 +21,8 @@ from .redirects import redirect_to_next
 @login_not_required
 @never_cache
 def healthz(request):
-    """200 only when the database and the broker both answer; 503 otherwise."""
+    """200 only when the database and the broker answer and the collected static files are
+    there (without them every page fails); 503 otherwise, naming what is wrong."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -35,8 +37,28 @@ def healthz(request):
         checks["broker"] = "ok"
     except Exception as exc:
         checks["broker"] = f"error: {exc.__class__.__name__}"
+    checks["static"] = _static_files_check()
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse(checks, status=200 if healthy else 503)
+
+
+# Every page links the site stylesheet; with hashed names it resolves only through the
+# manifest that collectstatic writes, so its absence means every page would answer 500.
+LAYOUT_STYLESHEET = "css/planbridge.css"
+
+
+def _static_files_check() -> str:
+    storage = staticfiles_storage
+    if not isinstance(storage, ManifestFilesMixin):
+        return "ok"
+    try:
+        # The name pages would use: this process's manifest, read when it started.
+        hashed_name = storage.stored_name(LAYOUT_STYLESHEET)
+    except ValueError:
+        return "error: no manifest entry (run collectstatic, then restart)"
+    if not storage.exists(hashed_name):
+        return "error: collected file missing (run collectstatic)"
+    return "ok"
 
 
 @login_not_required

@@ -45,7 +45,7 @@ def test_navigation_lists_the_five_sections(client_for, dev_coordinator):
 def test_healthz_answers_when_database_and_broker_answer(anon):
     response = anon.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok"}
+    assert response.json() == {"database": "ok", "broker": "ok", "static": "ok"}
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(anon, monkeypatch):
