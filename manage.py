@@ -5,10 +5,11 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planbridge.settings")
-    # manage.py is the developer's tool: development mode unless DEBUG=0 is set, as
-    # docker-compose.yml and production do. gunicorn and Celery never pass through here,
-    # so a server without SECRET_KEY still refuses to start.
-    os.environ.setdefault("DEBUG", "1")
+    # manage.py is also the developer's tool: on a checkout that configures nothing (neither
+    # DEBUG nor SECRET_KEY, in the environment or in .env) it runs in development mode. The
+    # settings decide after reading .env, so a host that sets DEBUG=0 or a SECRET_KEY there
+    # runs its cron commands in production mode.
+    os.environ.setdefault("PLANBRIDGE_MANAGE_PY", "1")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -1,30 +1,100 @@
 """PlanBridge settings: every value comes from the environment (see .env.example).
 
-The defaults are the embedded run mode of DESIGN.md: SQLite, a filesystem Celery broker
-and file email under var/, so that `make run` needs no server. Production and CI set
-DATABASE_URL, CELERY_BROKER_URL and EMAIL_URL.
+The defaults are the embedded run mode (docs/architecture.md "Run modes"): SQLite, a
+filesystem Celery broker and file email under var/, so that `make run` needs no server.
+Production and CI set DATABASE_URL, CELERY_BROKER_URL and EMAIL_URL.
+
+A `.env` file beside manage.py is read first; a variable set in the real environment wins
+over it. Every value goes through one of the small readers below, which stop the start with
+a message naming the variable when a value is malformed or out of range: a typo such as
+DEBUG=ture must not quietly mean "off", nor a negative grace period "flag at once".
 """
 
+import zoneinfo
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("PLANBRIDGE_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=False)
+_TRUE_WORDS = {"1", "true", "yes", "on"}
+_FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """A yes/no value: 1/0, true/false, yes/no, on/off (any case); anything else stops the start."""
+    raw = env.str(name, default=None)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1 or 0 (true/false, yes/no, on/off), not {raw!r}.")
+
+
+def env_number(name: str, default, *, kind=int, minimum=None, maximum=None):
+    """A whole (kind=int) or decimal (kind=float) number within [minimum, maximum]."""
+    raw = env.str(name, default=None)
+    if raw is None or raw.strip() == "":
+        value = default
+    else:
+        try:
+            value = kind(raw.strip())
+        except ValueError:
+            noun = "a whole number" if kind is int else "a number"
+            raise ImproperlyConfigured(f"{name} must be {noun}, not {raw!r}.") from None
+        if kind is float and value != value or value in (float("inf"), float("-inf")):
+            raise ImproperlyConfigured(f"{name} must be a finite number, not {raw!r}.")
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        bounds = f"at least {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+        raise ImproperlyConfigured(f"{name} must be {bounds}, not {value!r}.")
+    return value
+
+
+def env_choice(name: str, default: str, choices) -> str:
+    value = env.str(name, default=default).strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value
+
+
+def env_url(name: str, default: str, schemes) -> str:
+    """A URL whose scheme is one of `schemes` and that names a host (or a path, for files)."""
+    value = env.str(name, default=default).strip()
+    parsed = urlparse(value)
+    if parsed.scheme not in schemes:
+        raise ImproperlyConfigured(
+            f"{name} must start with {' or '.join(s + '://' for s in schemes)}, not {value!r}."
+        )
+    return value
+
+
+VAR_DIR = Path(env.str("PLANBRIDGE_VAR_DIR", default="") or BASE_DIR / "var")
+
+# DEBUG is off unless said; manage.py on a checkout that configures nothing at all is the one
+# exception (see manage.py), and an explicit DEBUG or a SECRET_KEY anywhere overrides it.
+_unconfigured_checkout = env_bool("PLANBRIDGE_MANAGE_PY", default=False) and not env.str(
+    "SECRET_KEY", default=""
+)
+DEBUG = env_bool("DEBUG", default=_unconfigured_checkout)
 # A development-only key is acceptable only with DEBUG on; production must set one.
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-dev-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
-    raise environ.ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", ("http", "https")).rstrip("/")
+if not urlparse(SITE_URL).hostname:
+    raise ImproperlyConfigured(f"SITE_URL must name a host, not {SITE_URL!r}.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -80,7 +150,13 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'planbridge.sqlite3'}")
+    "default": env.db_url_config(
+        env_url(
+            "DATABASE_URL",
+            f"sqlite:///{VAR_DIR / 'planbridge.sqlite3'}",
+            ("postgres", "postgresql", "pgsql", "sqlite"),
+        )
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -98,13 +174,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "en", [code for code, _name in LANGUAGES])
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
+TIME_ZONE = env_choice("TIME_ZONE", "Asia/Shanghai", zoneinfo.available_timezones())
 USE_I18N = True
 USE_TZ = True
-# Weeks start on Monday (DESIGN.md "Periods"); date pickers and calendars follow it.
+# Weeks start on Monday (docs/architecture.md "Periods"); date pickers and calendars follow it.
 FIRST_DAY_OF_WEEK = 1
 
 STATIC_URL = "static/"
@@ -114,12 +190,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if env.bool("STATIC_MANIFEST", default=not DEBUG)
+        if env_bool("STATIC_MANIFEST", default=not DEBUG)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 
-WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -128,14 +204,21 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 _email_url = env.str("EMAIL_URL", default="")
 if _email_url:
+    env_url(
+        "EMAIL_URL",
+        _email_url,
+        ("smtp", "smtp+tls", "smtp+ssl", "consolemail", "filemail", "memorymail", "dummymail"),
+    )
     vars().update(env.email_url_config(_email_url))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+EMAIL_TIMEOUT = env_number("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PlanBridge <planbridge@localhost>")
 
 # Celery. The filesystem transport keeps the embedded mode server-free.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env_url(
+    "CELERY_BROKER_URL", "filesystem://", ("filesystem", "redis", "rediss", "amqp", "memory")
+)
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "broker"
@@ -149,25 +232,27 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Retry windows of tasks are kept below this (DESIGN.md "Scheduled work").
+    # Retry windows of tasks are kept below this (docs/architecture.md "Jobs").
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_VISIBILITY_TIMEOUT = CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env_number("CELERY_TASK_TIME_LIMIT", 300, minimum=1)
+CELERY_TASK_SOFT_TIME_LIMIT = env_number("CELERY_TASK_SOFT_TIME_LIMIT", 240, minimum=1)
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_TIME_LIMIT.")
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# The one beat schedule (DESIGN.md "Scheduled work"), in UTC; its entries follow below.
+# The one beat schedule (docs/architecture.md "Jobs"), in UTC; its entries follow below.
 CELERY_BEAT_SCHEDULE = {}
 
-PLANBRIDGE_CARRY_GRACE_DAYS = env.int("PLANBRIDGE_CARRY_GRACE_DAYS", default=7)
+PLANBRIDGE_CARRY_GRACE_DAYS = env_number("PLANBRIDGE_CARRY_GRACE_DAYS", 7, minimum=0, maximum=365)
 
 
 def _utc_clock(name: str, default: str) -> tuple[int, int]:
@@ -177,9 +262,9 @@ def _utc_clock(name: str, default: str) -> tuple[int, int]:
         hour, minute = (int(part) for part in value.split(":"))
     except ValueError:
         message = f'{name} must look like "02:00", not {value!r}.'
-        raise environ.ImproperlyConfigured(message) from None
+        raise ImproperlyConfigured(message) from None
     if not (0 <= hour < 24 and 0 <= minute < 60):
-        raise environ.ImproperlyConfigured(f"{name} must be a time of day, not {value!r}.")
+        raise ImproperlyConfigured(f"{name} must be a time of day, not {value!r}.")
     return hour, minute
 
 
@@ -197,7 +282,7 @@ CELERY_BEAT_SCHEDULE["reviews-send-unlinked-digests"] = {
 # `make run` sets this: the flag job every 20 s and the digests every 40 s (the first digest
 # run comes after the first flag run), so the demo's overdue finding is flagged and a digest
 # lands in var/mail/ within a minute. Digests stay at most one per user per day.
-if env.bool("PLANBRIDGE_DEMO_SCHEDULE", default=False):
+if env_bool("PLANBRIDGE_DEMO_SCHEDULE", default=False):
     CELERY_BEAT_SCHEDULE["reviews-flag-unlinked-findings-demo"] = {
         "task": "reviews.flag_unlinked_findings",
         "schedule": 20.0,
@@ -210,33 +295,34 @@ if env.bool("PLANBRIDGE_DEMO_SCHEDULE", default=False):
 # (the first wait is about BASE seconds); reviews.digests caps the whole retry window below
 # CELERY_BROKER_VISIBILITY_TIMEOUT so that Redis never hands a waiting retry to a second worker.
 # A flag run that flags at least this many findings refreshes the table's statistics at once.
-PLANBRIDGE_FLAG_ANALYZE_MIN_ROWS = env.int("PLANBRIDGE_FLAG_ANALYZE_MIN_ROWS", default=10_000)
-PLANBRIDGE_DIGEST_MAX_RETRIES = env.int("PLANBRIDGE_DIGEST_MAX_RETRIES", default=5)
-PLANBRIDGE_DIGEST_RETRY_BASE_SECONDS = env.float("PLANBRIDGE_DIGEST_RETRY_BASE_SECONDS", default=30)
+PLANBRIDGE_FLAG_ANALYZE_MIN_ROWS = env_number("PLANBRIDGE_FLAG_ANALYZE_MIN_ROWS", 10_000, minimum=0)
+PLANBRIDGE_DIGEST_MAX_RETRIES = env_number(
+    "PLANBRIDGE_DIGEST_MAX_RETRIES", 5, minimum=0, maximum=20
+)
+PLANBRIDGE_DIGEST_RETRY_BASE_SECONDS = env_number(
+    "PLANBRIDGE_DIGEST_RETRY_BASE_SECONDS", 30.0, kind=float, minimum=0.1
+)
 
 # Weekly-update reminder (meetings.tasks): coordinators whose department has not submitted
 # the week's update are emailed once the week reaches this weekday (0 = Monday … 6 = Sunday)
 # and hour (0–23), both in TIME_ZONE. The beat runs the job hourly (UTC, minute 7); the job
 # itself checks the moment, and sends at most one reminder per coordinator and week.
-PLANBRIDGE_REMINDER_WEEKDAY = env.int("PLANBRIDGE_REMINDER_WEEKDAY", default=3)
-PLANBRIDGE_REMINDER_HOUR = env.int("PLANBRIDGE_REMINDER_HOUR", default=15)
-if not 0 <= PLANBRIDGE_REMINDER_WEEKDAY <= 6:
-    raise environ.ImproperlyConfigured("PLANBRIDGE_REMINDER_WEEKDAY must be 0 (Monday) to 6.")
-if not 0 <= PLANBRIDGE_REMINDER_HOUR <= 23:
-    raise environ.ImproperlyConfigured("PLANBRIDGE_REMINDER_HOUR must be 0 to 23.")
+PLANBRIDGE_REMINDER_WEEKDAY = env_number("PLANBRIDGE_REMINDER_WEEKDAY", 3, minimum=0, maximum=6)
+PLANBRIDGE_REMINDER_HOUR = env_number("PLANBRIDGE_REMINDER_HOUR", 15, minimum=0, maximum=23)
 CELERY_BEAT_SCHEDULE["meetings-weekly-update-reminders"] = {
     "task": "meetings.send_weekly_update_reminders",
     "schedule": crontab(minute=7),
 }
 
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
 # Behind TLS in production, set SECURE_COOKIES=1.
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
