@@ -4,8 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The embedded run mode (DESIGN.md "Run modes"): no server needed.
-RUN_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-dev-only-secret-key} PLANBRIDGE_DEMO_SCHEDULE=$${PLANBRIDGE_DEMO_SCHEDULE:-1}
+# Links in emails and calendar feeds point at the server `make run` starts.
+SITE_URL ?= http://$(HOST):$(PORT)
+# The embedded run mode (docs/architecture.md "Run modes"): no server needed.
+RUN_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-dev-only-secret-key} PLANBRIDGE_DEMO_SCHEDULE=$${PLANBRIDGE_DEMO_SCHEDULE:-1} SITE_URL=$(SITE_URL)
 
 .PHONY: run test venv lint format messages migrate demo clean
 
@@ -21,20 +23,27 @@ migrate: venv
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(RUN_ENV) $(PY) manage.py seed_demo --lang $${DEMO_LANG:-en}
+	$(RUN_ENV) $(PY) manage.py seed_demo $(if $(DEMO_LANG),--lang $(DEMO_LANG))
 
 run: demo
 	@mkdir -p var
 	@echo ""
-	@echo "PlanBridge is starting at http://$(HOST):$(PORT)/"
+	@echo "PlanBridge is starting at $(SITE_URL)/"
 	@echo "Demo logins (password: planbridge): pm, dev.coordinator, marketing.coordinator, sales.coordinator, dev.member, marketing.member, sales.member"
-	@echo "Emails are written to var/mail/. Press Ctrl-C to stop the web server and the worker."
+	@echo "Emails are written to var/mail/. Press Ctrl-C to stop the web server, the worker and the beat."
 	@echo ""
-	@$(RUN_ENV) bash -c 'trap "kill 0" INT TERM EXIT; \
+	@# The web server runs in the foreground, so Ctrl-C reaches it (a script's background
+	@# jobs ignore it; Celery installs its own handler and starts a warm shutdown). When the
+	@# web server ends for another reason the worker is sent TERM instead. Either way it is
+	@# killed if still there after 10 s, and the script exits quietly.
+	@$(RUN_ENV) bash -c 'stop() { trap - INT TERM EXIT; echo "Stopping the worker and beat…"; \
+	    [ "$$1" = interrupted ] || kill -TERM $$worker 2>/dev/null; \
+	    for _ in $$(seq 50); do kill -0 $$worker 2>/dev/null || break; sleep 0.2; done; \
+	    kill -KILL $$worker 2>/dev/null; wait 2>/dev/null; echo "PlanBridge stopped."; exit 0; }; \
+	  trap "stop interrupted" INT; trap stop TERM EXIT; \
 	  $(PY) -m celery -A planbridge worker --beat --loglevel=INFO --concurrency=1 \
-	    --schedule=var/celerybeat-schedule & \
-	  $(PY) manage.py runserver $(HOST):$(PORT) & \
-	  wait'
+	    --schedule=var/celerybeat-schedule & worker=$$!; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)'
 
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -136,3 +136,11 @@ def seed(ctx: DemoContext) -> None:
 
 def build_context(lang: str) -> DemoContext:
     return DemoContext(lang=lang, today=today())
+
+
+def existing_demo_language() -> str | None:
+    """The language the demo was first loaded in (its plan's title tells), or None."""
+    title = Plan.objects.filter(title__in=PLAN_TITLE).values_list("title", flat=True).first()
+    if title is None:
+        return None
+    return "zh-hans" if title == PLAN_TITLE[1] else "en"

@@ -51,3 +51,23 @@ def test_seed_demo_in_chinese_names_departments_in_chinese(db):
     assert Plan.objects.get().title == "新产品研发与推广项目"
     coordinator = Membership.objects.get(role="coordinator", department__slug="development").user
     assert coordinator.get_full_name() == "陈伟"
+
+
+def test_a_second_run_keeps_the_language_of_the_demo_already_loaded(db):
+    call_command("seed_demo", "--lang", "zh-hans", stdout=io.StringIO())
+    first = counts()
+    plain, asked_english = io.StringIO(), io.StringIO()
+    call_command("seed_demo", stdout=plain)
+    call_command("seed_demo", "--lang", "en", stdout=asked_english)
+    assert "Demo data ready (zh-hans)." in plain.getvalue()
+    assert "(en)" not in plain.getvalue()
+    assert "already loaded in zh-hans" in asked_english.getvalue()
+    assert "Demo data ready (zh-hans)." in asked_english.getvalue()
+    assert counts() == first
+    assert Plan.objects.get().title == "新产品研发与推广项目"
+
+
+def test_a_new_demo_is_in_english_unless_asked(db):
+    output = io.StringIO()
+    call_command("seed_demo", stdout=output)
+    assert "Demo data ready (en)." in output.getvalue()
