@@ -43,6 +43,30 @@ class Timeline:
     rows: list[TimelineRow]
     conflicts: list[RhythmConflict]
     current_month: datetime.date
+    # True when the plan has more months than the timeline shows (TIMELINE_MONTHS).
+    truncated: bool = False
+
+
+# A plan longer than this (say one saved with an end date far in the future before such
+# dates were refused) is shown as this many months around today, not as one column for
+# each of its months.
+TIMELINE_MONTHS = 36
+# How many months before the current one such a window starts.
+TIMELINE_MONTHS_BEFORE = 6
+
+
+def timeline_months(plan: Plan, *, on_date: datetime.date) -> tuple[list[datetime.date], bool]:
+    """The months the timeline shows: all of the plan's months when there are at most
+    TIMELINE_MONTHS, else TIMELINE_MONTHS of them starting a little before the month of
+    `on_date` (kept inside the plan); and whether the plan was cut."""
+    first, last = periods.month_start(plan.start), periods.month_start(plan.end)
+    if periods.month_count(first, last) <= TIMELINE_MONTHS:
+        return periods.months_between(first, last), False
+    latest_start = periods.add_months(last, -(TIMELINE_MONTHS - 1))
+    wanted = periods.add_months(periods.month_start(on_date), -TIMELINE_MONTHS_BEFORE)
+    window_start = min(max(wanted, first), latest_start)
+    window_end = periods.add_months(window_start, TIMELINE_MONTHS - 1)
+    return periods.months_between(window_start, window_end), True
 
 
 def default_plan(on_date=None) -> Plan | None:
@@ -53,14 +77,18 @@ def default_plan(on_date=None) -> Plan | None:
 
 
 def timeline(plan: Plan, *, department_id=None, on_date=None) -> Timeline:
-    """One row per department, the plan's months across, each item a bar from its start
-    month to its due month (clamped to the plan), conflicts attached; three queries."""
+    """One row per department, the plan's months across (at most TIMELINE_MONTHS of them,
+    see timeline_months), each item a bar from its start month to its due month (clamped to
+    the months shown; items wholly outside a cut window are left out), conflicts attached;
+    three queries."""
     on_date = on_date or periods.today()
-    months = periods.months_between(plan.start, plan.end)
+    months, truncated = timeline_months(plan, on_date=on_date)
     index = {month: number for number, month in enumerate(months, start=1)}
     items = plan_item_list(plan_id=plan.pk, department_id=department_id).order_by(
         "department__name", "start", "due", "title"
     )
+    if truncated:
+        items = items.filter(due__gte=months[0], start__lte=periods.month_end(months[-1]))
     conflicts = rhythm_conflicts(
         plan=plan,
         department_ids=[department_id] if department_id else None,
@@ -73,9 +101,10 @@ def timeline(plan: Plan, *, department_id=None, on_date=None) -> Timeline:
         departments = departments.filter(pk=department_id)
     for department in departments:
         rows[department.pk] = TimelineRow(department=department, bars=[])
+    shown_first, shown_last = months[0], periods.month_end(months[-1])
     for item in items:
-        first = index.get(periods.month_start(max(item.start, plan.start)), 1)
-        last = index.get(periods.month_start(min(item.due, plan.end)), len(months))
+        first = index.get(periods.month_start(max(item.start, plan.start, shown_first)), 1)
+        last = index.get(periods.month_start(min(item.due, plan.end, shown_last)), len(months))
         first, last = min(first, last), max(first, last)
         row = rows.setdefault(item.department_id, TimelineRow(department=item.department, bars=[]))
         row.bars.append(
@@ -92,6 +121,7 @@ def timeline(plan: Plan, *, department_id=None, on_date=None) -> Timeline:
         rows=list(rows.values()),
         conflicts=conflicts,
         current_month=periods.month_start(on_date),
+        truncated=truncated,
     )
 
 
