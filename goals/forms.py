@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from planbridge import periods, permissions
-from planbridge.forms import DateInput
+from planbridge.forms import BoundedDateField, DateInput
 from planbridge.models import Department, Plan
 
 from . import services
@@ -35,10 +35,12 @@ class MonthInput(forms.DateInput):
 
 
 class MonthField(forms.DateField):
-    """A month typed as YYYY-MM (or any date in it); cleans to the month's first day."""
+    """A month typed as YYYY-MM (or any date in it); cleans to the month's first day and is
+    refused outside periods.FIRST_YEAR–LAST_YEAR."""
 
     widget = MonthInput
     input_formats = ["%Y-%m", "%Y-%m-%d"]
+    default_validators = [periods.validate_month_in_range]
     default_error_messages = {"invalid": _("Enter a month as YYYY-MM.")}
 
     def to_python(self, value):
@@ -60,7 +62,7 @@ class VersionedForm(forms.ModelForm):
 
 
 class ObjectiveForm(forms.ModelForm):
-    quarter = forms.DateField(
+    quarter = BoundedDateField(
         label=_("Quarter"),
         widget=DateInput(),
         help_text=_("Any day of the quarter; the objective belongs to the whole quarter."),
@@ -95,6 +97,7 @@ class GoalForm(VersionedForm):
             "objective",
             "plan",
         ]
+        field_classes = {"start": BoundedDateField, "due": BoundedDateField}
         widgets = {
             "start": DateInput(),
             "due": DateInput(),
@@ -122,6 +125,7 @@ class CheckInForm(forms.ModelForm):
     class Meta:
         model = CheckIn
         fields = ["date", "value", "confidence", "note"]
+        field_classes = {"date": BoundedDateField}
         widgets = {"date": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
 
     def clean_date(self):
@@ -177,6 +181,7 @@ class PlanItemForm(VersionedForm):
             "goal",
             "depends_on",
         ]
+        field_classes = {"start": BoundedDateField, "due": BoundedDateField}
         widgets = {
             "start": DateInput(),
             "due": DateInput(),

@@ -94,6 +94,7 @@ def objective_save(
     only."""
     if not permissions.is_pm(actor):
         raise PermissionDenied(_("Only project managers can create or change objectives."))
+    periods.check_dates_in_range(quarter=quarter)
     if objective is None:
         objective = Objective(owner=actor)
     objective.title = title
@@ -109,6 +110,7 @@ def objective_save(
 
 
 def _check_goal_dates(start, due) -> None:
+    periods.check_dates_in_range(start=start, due=due)
     if due is not None and start is not None and due < start:
         raise ValidationError({"due": _("The due date must not be before the start date.")})
 
@@ -183,6 +185,7 @@ def checkin_create(
 
 
 def _check_checkin_values(*, date: datetime.date, confidence: int) -> None:
+    periods.check_dates_in_range(date=date)
     if date > periods.today():
         raise ValidationError({"date": _("A check-in cannot be dated in the future.")})
     if not 1 <= confidence <= 10:
@@ -279,6 +282,9 @@ def plan_item_month_check(*, plan, month: datetime.date) -> None:
 
 
 def _check_plan_item(item: PlanItem) -> None:
+    periods.check_dates_in_range(
+        month=item.month, start=item.start, due=item.due, months=("month",)
+    )
     errors = {}
     if item.month is not None:
         item.month = periods.month_start(item.month)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from goals.forms import UserChoiceField
 from goals.models import PlanItem
-from planbridge.forms import DateInput
+from planbridge.forms import BoundedDateField
 from planbridge.models import Department, Plan
 from planbridge.periods import add_months, month_start, today
 
@@ -123,7 +123,7 @@ class AskForm(forms.Form):
     )
     what = forms.CharField(label=_("What is needed"), max_length=300)
     why = forms.CharField(label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    needed_by = forms.DateField(label=_("Needed by"), widget=DateInput())
+    needed_by = BoundedDateField(label=_("Needed by"))
     plan_item = PlanItemChoiceField(
         label=_("Plan item (optional)"), queryset=PlanItem.objects.none(), required=False
     )
@@ -187,7 +187,7 @@ class AskFilterForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = BoundedDateField(label=_("Date"))
     plan = forms.ModelChoiceField(
         label=_("Plan"), queryset=Plan.objects.none(), required=False, empty_label=_("No plan")
     )
@@ -233,7 +233,7 @@ class ActionItemForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.order_by("name")
     )
-    due = forms.DateField(label=_("Due"), widget=DateInput())
+    due = BoundedDateField(label=_("Due"))
 
     def __init__(self, *args, people, meeting, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goals import selectors as goals_selectors
+from goals.forms import MonthField
 from goals.views.common import query_without_page
 from planbridge import periods, permissions
 from planbridge.models import Department, Plan
 from reviews import selectors as review_selectors
-from reviews.forms import MonthField
 
 MAX_MONTHS = 24
 # The dashboard's figures that come from goals and meetings, each with its list page.

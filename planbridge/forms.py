@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from . import periods
 from .models import Plan, Profile
 
 
@@ -13,6 +14,14 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None, format="%Y-%m-%d"):
         super().__init__(attrs, format=format)
+
+
+class BoundedDateField(forms.DateField):
+    """A date (ISO date picker) refused outside periods.FIRST_YEAR–LAST_YEAR with a message;
+    every form's date field is one, or a goals MonthField for months."""
+
+    widget = DateInput
+    default_validators = [periods.validate_date_in_range]
 
 
 class PlanForm(forms.ModelForm):
@@ -28,6 +37,7 @@ class PlanForm(forms.ModelForm):
             "communication_mechanism",
             "review_cadence",
         ]
+        field_classes = {"start": BoundedDateField, "end": BoundedDateField}
         widgets = {
             "start": DateInput(),
             "end": DateInput(),

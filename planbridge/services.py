@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import periods, permissions
 from .models import Plan, Profile
 
 
@@ -14,6 +14,7 @@ def plan_save(*, actor, plan: Plan, team) -> Plan:
     """Saves a plan and its team; only PMs may create or change plans."""
     if not permissions.is_pm(actor):
         raise PermissionDenied(_("Only project managers can create or change plans."))
+    periods.check_dates_in_range(start=plan.start, end=plan.end)
     plan.full_clean()
     plan.save()
     plan.team.set(team)

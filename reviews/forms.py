@@ -4,33 +4,12 @@ live in reviews.services, so whatever a form lets through is checked again there
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from goals import forms as goals_forms
+from goals.forms import MonthField
 from goals.models import PlanItem
-from planbridge.forms import DateInput
+from planbridge.forms import BoundedDateField
 from planbridge.models import Department, Plan
 
 from .models import Finding, Review
-
-
-class MonthField(goals_forms.MonthField):
-    """goals' month field, refusing years no plan can have."""
-
-    # Months far outside any plan would only overflow date arithmetic (next month, month
-    # end) further on; refuse them here with a message instead.
-    FIRST_YEAR, LAST_YEAR = 1900, 2999
-    default_error_messages = {
-        "out_of_range": _("Enter a month between %(first)s and %(last)s."),
-    }
-
-    def to_python(self, value):
-        day = super().to_python(value)
-        if day and not (self.FIRST_YEAR <= day.year <= self.LAST_YEAR):
-            raise forms.ValidationError(
-                self.error_messages["out_of_range"],
-                code="out_of_range",
-                params={"first": f"{self.FIRST_YEAR}-01", "last": f"{self.LAST_YEAR}-12"},
-            )
-        return day
 
 
 class ReviewForm(forms.Form):
@@ -67,8 +46,8 @@ class CarryNewItemForm(forms.Form):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     month = MonthField(label=_("Month"))
-    start = forms.DateField(label=_("Start"), required=False, widget=DateInput())
-    due = forms.DateField(label=_("Due"), required=False, widget=DateInput())
+    start = BoundedDateField(label=_("Start"), required=False)
+    due = BoundedDateField(label=_("Due"), required=False)
 
     def clean(self):
         cleaned = super().clean()

@@ -318,8 +318,12 @@ def alignment(request):
     raw = request.GET.get("quarter")
     if raw:
         try:
-            quarter = periods.quarter_start(datetime.date.fromisoformat(raw))
+            day = datetime.date.fromisoformat(raw)
         except ValueError:
+            day = None
+        if day is not None and periods.in_range(day):
+            quarter = periods.quarter_start(day)
+        else:
             messages.error(request, _("Unknown quarter; showing every quarter."))
     data = selectors.alignment(quarter=quarter, plan_id=int_param(request.GET.get("plan")))
     quarters = Objective.objects.order_by("-quarter").values_list("quarter", flat=True).distinct()

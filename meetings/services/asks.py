@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from goals.models import PlanItem
 from planbridge.models import Department
-from planbridge.periods import today
+from planbridge.periods import check_dates_in_range, today
 
 from .. import permissions
 from ..models import Ask, WeeklyUpdate
@@ -37,6 +37,7 @@ def ask_raise(
         raise ValidationError(_("An ask goes to another department."))
     if not what.strip():
         raise ValidationError(_("Say what is needed."))
+    check_dates_in_range(needed_by=needed_by)
     if needed_by < today():
         raise ValidationError(_("The needed-by date cannot be in the past."))
     if weekly_update is not None and weekly_update.department_id != from_department.pk:

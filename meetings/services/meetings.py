@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planbridge.models import Department, Plan
-from planbridge.periods import week_start
+from planbridge.periods import check_dates_in_range, week_start
 
 from .. import permissions
 from ..models import ActionItem, Meeting
@@ -24,6 +24,7 @@ def meeting_create(
     only a PM or the plan's owner."""
     if not permissions.can_create_meeting(actor, plan):
         raise PermissionDenied(_("Only a project manager or the plan's owner creates meetings."))
+    check_dates_in_range(date=date)
     if plan is not None and not (plan.start <= date <= plan.end):
         raise ValidationError(_("The meeting date must be inside the plan's period."))
     week = week_start(date)
@@ -82,6 +83,7 @@ def action_item_create(
         raise PermissionDenied(_("Only the facilitator or a project manager records actions."))
     if not title.strip():
         raise ValidationError(_("Say what the action is."))
+    check_dates_in_range(due=due)
     if due < meeting.date:
         raise ValidationError(_("An action cannot be due before the meeting that agreed it."))
     if not owner.is_active:

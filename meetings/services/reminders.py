@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from planbridge.periods import check_dates_in_range
+
 from ..models import ReminderDelivery
 from ..selectors import departments_missing_update_for
 
@@ -71,6 +73,7 @@ def _reminder_message(user, departments, week: datetime.date) -> EmailMultiAlter
 def reminder_deliver(*, user_id: int, week: datetime.date) -> bool:
     """Sends the user one reminder for the week's missing updates of the departments they
     coordinate; True only when this call sent it. Never sends twice for a user and week."""
+    check_dates_in_range(week=week)
     delivery = reminder_claim(user_id=user_id, week=week)
     if delivery is None:
         return False

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from goals.models import PlanItem
 from goals.services import plan_item_set_status
 from planbridge.models import Department, Plan
-from planbridge.periods import today, week_start
+from planbridge.periods import check_dates_in_range, today, week_start
 
 from .. import permissions
 from ..models import WeeklyUpdate
@@ -41,6 +41,7 @@ def weekly_update_submit(
     plan-item status someone else changed since the form showed it (`statuses_shown`)."""
     if not permissions.can_write_update(actor, department.pk):
         raise PermissionDenied(_("Only coordinators of the department write its weekly update."))
+    check_dates_in_range(week=week)
     if week != week_start(week):
         raise ValidationError(_("A week is given by its Monday."))
     if week != week_start(today()):

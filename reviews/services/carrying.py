@@ -14,7 +14,7 @@ from goals import services as goals_services
 from goals.models import PlanItem
 from planbridge import permissions
 from planbridge.models import Department
-from planbridge.periods import add_months, month_end, month_start
+from planbridge.periods import add_months, check_dates_in_range, month_end, month_start
 
 from ..models import Carryover, CarryProposal, Finding
 from .common import _locked_finding
@@ -93,6 +93,7 @@ def finding_carry_new_item(
     review's plan while it lasts, else in the plan covering that month) and carries the
     finding into it, in one step and one transaction. Only for those who may plan for the
     department (a coordinator of another department uses finding_propose_item)."""
+    check_dates_in_range(month=month, start=start, due=due, months=("month",))
     finding = _locked_finding(finding)
     month = month_start(month or add_months(finding.review.month, 1))
     start = start or month
@@ -172,6 +173,7 @@ def finding_propose_item(
     """A coordinator of the finding's department proposes a new plan item for another
     department (month after the review's by default); nothing counts as carried until that
     department's coordinator accepts it."""
+    check_dates_in_range(month=month, months=("month",))
     finding = _locked_finding(finding)
     month = month_start(month or add_months(finding.review.month, 1))
     probe = PlanItem(month=month, department=department, title=title)
@@ -203,6 +205,7 @@ def carry_proposal_accept(
     """The receiving department's coordinator (or a PM) accepts a proposed item: the item is
     created through goals.services.plan_item_create and the finding carried into it,
     accepted at once (clearing the flag); the proposal is removed."""
+    check_dates_in_range(start=start, due=due)
     proposal = (
         CarryProposal.objects.select_for_update()
         .select_related("finding__review", "department")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planbridge.models import Plan
-from planbridge.periods import month_start
+from planbridge.periods import check_dates_in_range, month_start
 
 from ..models import Review
 from .common import _locked_review, _require_pm
@@ -19,6 +19,7 @@ def review_create(*, actor, month: datetime.date, plan: Plan | None = None) -> R
     """A draft review for the month (stored as its first day), facilitated by the PM;
     one review per month and plan."""
     _require_pm(actor, _("Only project managers can run reviews."))
+    check_dates_in_range(month=month, months=("month",))
     month = month_start(month)
     duplicates = Review.objects.filter(month=month, plan=plan)
     if duplicates.exists():

@@ -60,7 +60,9 @@ def test_others_may_not_create_meetings(request, client_for, who, running_plan):
     "date, message",
     [
         ("not-a-date", "Enter a valid date"),
-        ("1999-01-01", "within a year of today"),
+        ("2001-01-01", "within a year of today"),
+        ("1999-01-01", "Enter a date between 2000-01-01 and 2100-12-31."),
+        ("9999-12-31", "Enter a date between 2000-01-01 and 2100-12-31."),
     ],
 )
 def test_a_bad_meeting_date_is_refused(client_for, pm, date, message):
