@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from planbridge import periods, permissions
-from planbridge.forms import BoundedDateField, DateInput
+from planbridge.forms import BoundedDateField, DateInput, MonthField
 from planbridge.models import Department, Plan
 
 from . import services
@@ -25,27 +25,6 @@ def _managed_departments(user):
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
-
-
-class MonthInput(forms.DateInput):
-    input_type = "month"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m")
-
-
-class MonthField(forms.DateField):
-    """A month typed as YYYY-MM (or any date in it); cleans to the month's first day and is
-    refused outside periods.FIRST_YEAR–LAST_YEAR."""
-
-    widget = MonthInput
-    input_formats = ["%Y-%m", "%Y-%m-%d"]
-    default_validators = [periods.validate_month_in_range]
-    default_error_messages = {"invalid": _("Enter a month as YYYY-MM.")}
-
-    def to_python(self, value):
-        day = super().to_python(value)
-        return periods.month_start(day) if day else day
 
 
 class VersionedForm(forms.ModelForm):

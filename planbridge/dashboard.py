@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goals import selectors as goals_selectors
-from goals.forms import MonthField
-from goals.views.common import query_without_page
 from planbridge import periods, permissions
+from planbridge.forms import MonthField
 from planbridge.models import Department, Plan
+from planbridge.pages import query_without_page
 from reviews import selectors as review_selectors
 
 MAX_MONTHS = 24

@@ -18,10 +18,31 @@ class DateInput(forms.DateInput):
 
 class BoundedDateField(forms.DateField):
     """A date (ISO date picker) refused outside periods.FIRST_YEAR–LAST_YEAR with a message;
-    every form's date field is one, or a goals MonthField for months."""
+    every form's date field is one, or a MonthField for months."""
 
     widget = DateInput
     default_validators = [periods.validate_date_in_range]
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A month typed as YYYY-MM (or any date in it); cleans to the month's first day and is
+    refused outside periods.FIRST_YEAR–LAST_YEAR."""
+
+    widget = MonthInput
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+    default_validators = [periods.validate_month_in_range]
+    default_error_messages = {"invalid": _("Enter a month as YYYY-MM.")}
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        return periods.month_start(day) if day else day
 
 
 class PlanForm(forms.ModelForm):

@@ -4,9 +4,8 @@ live in reviews.services, so whatever a form lets through is checked again there
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from goals.forms import MonthField
 from goals.models import PlanItem
-from planbridge.forms import BoundedDateField
+from planbridge.forms import BoundedDateField, MonthField
 from planbridge.models import Department, Plan
 
 from .models import Finding, Review

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from planbridge import periods, permissions
+from planbridge.pages import apply_form_errors, id_or_none, query_without_page
 
 from .. import selectors, services
 from ..forms import CheckInForm, GoalFilterForm, GoalForm, ObjectiveForm
 from ..models import CheckIn, Goal, Objective
 from ..smart import goal_smart_check
-from .common import apply_form_errors, int_param, query_without_page
 
 PAGE_SIZE = 50
 
@@ -157,7 +157,7 @@ def smart_check(request):
     """The SMART panel for what is typed in the goal form (htmx)."""
     goal = None
     if request.POST.get("goal"):
-        goal = Goal.objects.filter(pk=int_param(request.POST.get("goal"))).first()
+        goal = Goal.objects.filter(pk=id_or_none(request.POST.get("goal"))).first()
     form = GoalForm(request.POST, instance=goal, user=request.user)
     letters = goal_smart_check(_goal_from_form(form, goal))
     return render(request, "goals/_smart.html", {"letters": letters})
@@ -325,7 +325,7 @@ def alignment(request):
             quarter = periods.quarter_start(day)
         else:
             messages.error(request, _("Unknown quarter; showing every quarter."))
-    data = selectors.alignment(quarter=quarter, plan_id=int_param(request.GET.get("plan")))
+    data = selectors.alignment(quarter=quarter, plan_id=id_or_none(request.GET.get("plan")))
     quarters = Objective.objects.order_by("-quarter").values_list("quarter", flat=True).distinct()
     return render(
         request,

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_POST
 
 from planbridge import periods, permissions
 from planbridge.models import Department, Plan
+from planbridge.pages import apply_form_errors, id_or_none, query_without_page
 
 from .. import selectors, services
 from ..forms import PlanItemFilterForm, PlanItemForm, PlanItemStatusForm
 from ..models import PlanItem
-from .common import apply_form_errors, int_param, query_without_page
 
 PAGE_SIZE = 50
 
@@ -57,7 +57,7 @@ def plan_item_create(request):
         raise PermissionDenied(
             _("Only project managers and the department's coordinators can create plan items.")
         )
-    plan = Plan.objects.filter(pk=int_param(request.GET.get("plan"))).first()
+    plan = Plan.objects.filter(pk=id_or_none(request.GET.get("plan"))).first()
     plan = plan or selectors.default_plan()
     initial = {"plan": plan, "owner": request.user.pk}
     month = periods.today()
@@ -66,7 +66,7 @@ def plan_item_create(request):
     initial.update(month=periods.month_start(month), start=periods.month_start(month))
     initial["due"] = periods.month_end(periods.month_start(month))
     coordinated = permissions.coordinated_department_ids(request.user)
-    department_id = int_param(request.GET.get("department"))
+    department_id = id_or_none(request.GET.get("department"))
     if department_id and (permissions.is_pm(request.user) or department_id in coordinated):
         initial["department"] = department_id
     elif len(coordinated) == 1:
@@ -197,12 +197,12 @@ def timeline(request):
     plans = Plan.objects.order_by("-start", "title")
     plan_id = request.GET.get("plan")
     if plan_id:
-        plan = plans.filter(pk=int_param(plan_id)).first()
+        plan = plans.filter(pk=id_or_none(plan_id)).first()
         if plan is None:
             raise Http404(_("No such plan."))
     else:
         plan = selectors.default_plan()
-    department_id = int_param(request.GET.get("department"))
+    department_id = id_or_none(request.GET.get("department"))
     data = selectors.timeline(plan, department_id=department_id) if plan else None
     return render(
         request,

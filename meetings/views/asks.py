@@ -4,15 +4,14 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from goals.views.common import apply_form_errors
 from planbridge import permissions
 from planbridge.models import Department
+from planbridge.pages import apply_form_errors, id_or_404
 
 from .. import selectors, services
 from ..forms import AskAnswerForm, AskFilterForm, AskForm
 from ..models import WeeklyUpdate
 from ..permissions import can_answer_ask
-from ._common import int_param
 
 PAGE_SIZE = 50
 
@@ -56,7 +55,7 @@ def ask_create(request):
     if not coordinated:
         raise PermissionDenied(_("Only coordinators of the asking department can raise an ask."))
     update = None
-    update_id = int_param(request.GET.get("update"))
+    update_id = id_or_404(request.GET.get("update"))
     if update_id is not None:
         update = get_object_or_404(
             WeeklyUpdate.objects.select_related("department", "plan"),
@@ -69,7 +68,7 @@ def ask_create(request):
         initial["from_department"] = update.department_id
     elif len(coordinated) == 1:
         initial["from_department"] = next(iter(coordinated))
-    to_id = int_param(request.GET.get("to"))
+    to_id = id_or_404(request.GET.get("to"))
     if to_id is not None:
         initial["to_department"] = to_id
     form = AskForm(request.POST or None, initial=initial, from_departments=from_departments)

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from goals.views.common import apply_form_errors
 from planbridge import permissions as core_permissions
+from planbridge.pages import apply_form_errors
 from planbridge.periods import today
 from planbridge.redirects import redirect_to_next
 

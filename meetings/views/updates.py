@@ -6,19 +6,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from goals.views.common import apply_form_errors
 from planbridge import permissions
 from planbridge.models import Department, Plan
+from planbridge.pages import apply_form_errors, id_or_404
 from planbridge.periods import today, week_start
 
 from .. import selectors, services
 from ..forms import WeeklyUpdateForm
 from ..permissions import can_create_any_meeting
-from ._common import int_param
 
 
 def _chosen_department(request, departments):
-    wanted = int_param(request.GET.get("department"))
+    wanted = id_or_404(request.GET.get("department"))
     if wanted is None:
         return departments[0] if departments else None
     for department in departments:
@@ -33,7 +32,7 @@ def _chosen_plan(request, department, week):
     wanted = request.GET.get("plan")
     if wanted == "none":
         return None
-    plan_id = int_param(wanted)
+    plan_id = id_or_404(wanted)
     if plan_id is None:
         if department is None:
             return None

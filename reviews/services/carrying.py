@@ -17,7 +17,7 @@ from planbridge.models import Department
 from planbridge.periods import add_months, check_dates_in_range, month_end, month_start
 
 from ..models import Carryover, CarryProposal, Finding
-from .common import _locked_finding
+from .locking import _locked_finding
 
 
 def _check_carry(actor, finding: Finding, plan_item: PlanItem) -> bool:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from planbridge.models import Department
 
 from ..models import Finding, Review
-from .common import _locked_finding, _locked_review, _require_pm
+from .locking import _locked_finding, _locked_review, _require_pm
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from planbridge.models import Plan
 from planbridge.periods import check_dates_in_range, month_start
 
 from ..models import Review
-from .common import _locked_review, _require_pm
+from .locking import _locked_review, _require_pm
 
 
 @transaction.atomic

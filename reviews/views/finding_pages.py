@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from goals.views.common import apply_form_errors, int_param, query_without_page
 from planbridge import periods, permissions
 from planbridge.models import Department
+from planbridge.pages import apply_form_errors, id_or_none, load_or_404, query_without_page
 
 from .. import selectors, services
 from ..forms import (
@@ -21,7 +21,6 @@ from ..forms import (
     FindingForm,
 )
 from ..models import Carryover, CarryProposal, Review
-from .common import load_or_404
 
 # The context flag under which the finding page shows each of its forms.
 SECTION_SHOWN_BY = {
@@ -36,7 +35,7 @@ def _finding_page(request, finding, *, forms=None, status=200):
     user = request.user
     is_pm = permissions.is_pm(user)
     may_carry = is_pm or permissions.is_coordinator_of(user, finding.department_id)
-    target_department = int_param(request.GET.get("department"))
+    target_department = id_or_none(request.GET.get("department"))
     targets = list(selectors.carry_targets(finding, department_id=target_department))
     next_month = periods.add_months(finding.review.month, 1)
     forms = forms or {}

@@ -8,13 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from goals.views.common import apply_form_errors
 from planbridge import permissions
+from planbridge.pages import apply_form_errors, load_or_404
 
 from .. import selectors, services
 from ..forms import EvidenceFindingForm, FindingForm, ReviewForm
 from ..models import Review
-from .common import load_or_404
 
 REVIEWS_PER_PAGE = 24
 
