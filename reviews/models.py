@@ -1,6 +1,6 @@
 """Monthly reviews, their findings, where findings were carried, and digest deliveries.
 
-The bridge rule (DESIGN.md): every finding of a closed review gets a disposition, carried
+The bridge rule (docs/architecture.md): every finding of a closed review gets a disposition, carried
 (an accepted Carryover into a later month's plan item) or dismissed with a reason; one
 left without either past the grace period is flagged by reviews.tasks.
 """
@@ -55,6 +55,18 @@ class Review(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="closed") | Q(closed_at__isnull=False),
                 name="review_closed_has_closed_at",
+            ),
+            # One review per month and plan; reviews without a plan are one per month too
+            # (two partial indexes, because NULL plans would otherwise never collide).
+            models.UniqueConstraint(
+                fields=["month", "plan"],
+                condition=Q(plan__isnull=False),
+                name="review_one_per_month_and_plan",
+            ),
+            models.UniqueConstraint(
+                fields=["month"],
+                condition=Q(plan__isnull=True),
+                name="review_one_per_month_without_plan",
             ),
         ]
 

@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,14 +21,19 @@ def review_create(*, actor, month: datetime.date, plan: Plan | None = None) -> R
     _require_pm(actor, _("Only project managers can run reviews."))
     check_dates_in_range(month=month, months=("month",))
     month = month_start(month)
-    duplicates = Review.objects.filter(month=month, plan=plan)
-    if duplicates.exists():
-        raise ValidationError(_("There is already a review for this month and plan."))
+    duplicate = ValidationError(_("There is already a review for this month and plan."))
+    if Review.objects.filter(month=month, plan=plan).exists():
+        raise duplicate
     if plan is not None and not (month_start(plan.start) <= month <= month_start(plan.end)):
         raise ValidationError(_("The month is outside the plan's period."))
     review = Review(month=month, plan=plan, facilitator=actor)
-    review.full_clean()
-    review.save()
+    review.full_clean(validate_constraints=False)
+    try:
+        # The unique constraints catch what the check above cannot: a concurrent create.
+        with transaction.atomic():
+            review.save()
+    except IntegrityError:
+        raise duplicate from None
     return review
 
 
