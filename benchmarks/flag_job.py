@@ -1,4 +1,4 @@
-"""Benchmark of the flag job and the digest run (issue "The flag job and email digests").
+"""Benchmark of the flag job and the digest run (docs/architecture.md "Jobs").
 
 Builds, in a PostgreSQL database of its own, 1,000,000 findings (2,000 reviews, 2,495
 departments, 9,980 coordinators, 20 facilitators, about 900,000 carryovers) with

@@ -1,6 +1,6 @@
 """State changes of goals: objectives, goals, check-ins and plan items. Each service runs in
 one transaction, checks who may act, and refuses broken rules with a translated
-ValidationError (DESIGN.md "Domain")."""
+ValidationError (docs/architecture.md "Where code goes")."""
 
 import datetime
 from decimal import Decimal

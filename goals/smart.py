@@ -1,4 +1,4 @@
-"""The SMART check of a goal (DESIGN.md "Domain"): deterministic and bilingual.
+"""The SMART check of a goal (docs/architecture.md "Domain"): deterministic and bilingual.
 
 Pure functions over plain values, so the goal form can check what is typed before anything
 is saved. Reasons come from gettext at call time, so they follow the active language.

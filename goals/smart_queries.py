@@ -1,5 +1,5 @@
 """The SMART check's letters as database expressions, so the goal list can filter by a
-failed letter without loading every goal (DESIGN.md "Scale").
+failed letter without loading every goal: a page's queries must not grow with the data.
 
 M, A, R and T are exact translations of goals.smart into SQL. S depends on word
 boundaries and Chinese numerals, which SQLite and PostgreSQL regular expressions do not

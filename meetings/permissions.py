@@ -1,4 +1,4 @@
-"""Who may do what in weekly coordination (issue 4, "Permissions"): only coordinators of a
+"""Who may do what in weekly coordination (docs/architecture.md "Domain"): only coordinators of a
 department write its update and answer asks sent to it; PMs (or the plan owner) create and
 run meetings, with the facilitator; members update their own action items' status."""
 

@@ -1,4 +1,4 @@
-"""Scheduled work of weekly coordination (DESIGN.md "Scheduled work")."""
+"""Scheduled work of weekly coordination (docs/architecture.md "Jobs")."""
 
 import logging
 

@@ -1,4 +1,4 @@
-"""The bridge dashboard, the home page (DESIGN.md "The bridge rule"): for a plan and a
+"""The bridge dashboard, the home page (docs/architecture.md "The bridge rule"): for a plan and a
 month range, the carry-over rate per department and month, open and flagged findings, goals
 at risk, rhythm conflicts, asks' median time to answer and weekly update submission. Every
 number links to the list behind it; a coordinator's own departments come first."""

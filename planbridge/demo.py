@@ -1,5 +1,5 @@
 """The demo scenario of the seed write-up: a new product's development and launch, run by
-one PM with Product Development, Marketing and Sales (DESIGN.md, shared/seed).
+one PM with Product Development, Marketing and Sales (README.md).
 
 `seed_demo` runs the `seed(ctx)` of this module and then of goals.demo, meetings.demo and
 reviews.demo where they exist. Every step looks rows up by stable keys before creating
@@ -99,7 +99,7 @@ def seed(ctx: DemoContext) -> None:
                 # Chinese names read family name first, with no space: 陈伟.
                 first_name=last[1] + first[1] if zh else first[0],
                 last_name="" if zh else last[0],
-                # The demo's PM is also its administrator (DESIGN.md: admins are superusers),
+                # The demo's PM is also its administrator (admins are superusers, who count as PMs),
                 # so that Admin → Digest deliveries can be tried.
                 is_staff=department_slug is None,
                 is_superuser=department_slug is None,

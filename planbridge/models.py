@@ -1,6 +1,7 @@
 """Core models: departments and roles, plans (initiatives and their team), user profiles.
 
-The core imports no app (DESIGN.md "Layout"): goals, meetings and reviews point here.
+The core imports no app (docs/architecture.md "Apps and the one-way rule"): goals, meetings
+and reviews point here.
 """
 
 import secrets

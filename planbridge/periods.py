@@ -1,4 +1,4 @@
-"""Period helpers (DESIGN.md "Periods"): months are their first day, weeks their Monday,
+"""Period helpers (docs/architecture.md "Periods"): months are their first day, weeks their Monday,
 quarters their first day. "Today" is the local date of settings.TIME_ZONE.
 
 Dates that users and services may store lie in FIRST_YEAR–LAST_YEAR (check_dates_in_range).

@@ -1,4 +1,4 @@
-"""Who may do what (DESIGN.md "Domain"): PMs are the `pm` group, admins are superusers,
+"""Who may do what (docs/architecture.md "Domain"): PMs are the `pm` group, admins are superusers,
 coordinators and members come from Membership. Pages and services ask these functions;
 results are cached on the user object for the request."""
 

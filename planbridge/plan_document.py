@@ -1,4 +1,4 @@
-"""The plan document (DESIGN.md: the seed's quarterly work plan template): background, goals
+"""The plan document (laid out like a quarterly work plan): background, goals
 per department, communication mechanism, team, monthly action plan per department and
 review cadence, as a printable page and as Markdown; and a plan's items as CSV."""
 

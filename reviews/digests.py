@@ -1,4 +1,4 @@
-"""The flag job and the digest emails (DESIGN.md "The bridge rule", "Scheduled work").
+"""The flag job and the digest emails (docs/architecture.md "The bridge rule", "Jobs").
 
 Flagging is one set-based UPDATE. A digest goes through a DigestDelivery row (unique per user
 and day) that is claimed with a conditional UPDATE before anything is sent, so a second beat,

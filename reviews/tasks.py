@@ -1,4 +1,4 @@
-"""Scheduled work of reviews (DESIGN.md "Scheduled work"): the daily flag job and the daily
+"""Scheduled work of reviews (docs/architecture.md "Jobs"): the daily flag job and the daily
 digests. The beat entries are in settings.CELERY_BEAT_SCHEDULE (UTC).
 
 Every task here is idempotent, so each uses acks_late (a worker dying mid-task leaves the

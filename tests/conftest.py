@@ -1,4 +1,5 @@
-"""Shared fixtures: the named people of the permission tests (STYLE.md) and logged-in clients.
+"""Shared fixtures: the named people of the permission tests (docs/architecture.md "Tests")
+and logged-in clients.
 
 Pat is a PM; Dana coordinates Development; Mia coordinates Marketing; Sam coordinates
 Sales; Sid is a Sales member; Dev is a Development member. `anon` is a client with no login.

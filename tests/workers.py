@@ -1,5 +1,6 @@
-"""A real Celery worker for the tests that are about the queue (STYLE.md: "the whole job is
-then tested once through a real worker"): the project's app on the test Redis, not eager."""
+"""A real Celery worker for the tests that are about the queue (each job's item handler is
+tested directly, the whole job once through a real worker; docs/architecture.md "Tests"):
+the project's app on the test Redis, not eager."""
 
 import time
 

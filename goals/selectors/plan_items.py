@@ -1,4 +1,4 @@
-"""Plan items and rhythm conflicts (DESIGN.md "Rhythm conflict"): lists, due and current
+"""Plan items and rhythm conflicts (docs/architecture.md "Domain"): lists, due and current
 items, conflicts live on a date, dependency reachability. Bounded queries."""
 
 import datetime

@@ -21,7 +21,7 @@ OPEN_STATUSES = (
     PlanItem.Status.IN_PROGRESS,
     PlanItem.Status.BLOCKED,
 )
-# Status thresholds (DESIGN.md "Domain": status from progress and expected progress):
+# Status thresholds (docs/architecture.md "Domain": status from progress and expected progress):
 # within 10 points of the expected share is on track, within 25 points at risk.
 ON_TRACK_MARGIN = 0.10
 AT_RISK_MARGIN = 0.25

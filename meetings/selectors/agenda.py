@@ -1,4 +1,4 @@
-"""The meeting's agenda, assembled from data (DESIGN.md "Meeting"), never typed or stored:
+"""The meeting's agenda, assembled from data (docs/architecture.md "Domain"), never typed or stored:
 updates of the week, departments that have not submitted, open and overdue asks and recent
 answers, open action items of earlier meetings, rhythm conflicts, goals at risk and plan
 items due this week. Bounded: the same number of queries for 10 or 10,000 rows."""

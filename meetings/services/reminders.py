@@ -1,6 +1,6 @@
 """The weekly-update reminder: one email per coordinator and week at most. The claim row
 (ReminderDelivery, unique on user and week) is committed before the email is sent, so two
-runs of the job, even at the same moment, cannot both send (STYLE.md "Claim before you act")."""
+runs of the job, even at the same moment, cannot both send (docs/architecture.md "Jobs")."""
 
 import datetime
 import logging

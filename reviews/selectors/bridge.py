@@ -1,4 +1,4 @@
-"""The bridge rule in numbers (DESIGN.md "The bridge rule"): the carry-over rate per
+"""The bridge rule in numbers (docs/architecture.md "The bridge rule"): the carry-over rate per
 department and month, and the findings behind every figure.
 
 A finding of a closed review is *due* once its deadline (closed_at + grace days) has

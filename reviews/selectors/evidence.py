@@ -1,6 +1,6 @@
 """The month's evidence for a review, assembled from the other apps, never typed
-(DESIGN.md "Review"): goals behind expectation, plan items due and not done, problems from
-weekly updates, asks declined or unanswered past their date, overdue action items, and
+(docs/architecture.md "Domain"): goals behind expectation, plan items due and not done,
+problems from weekly updates, asks declined or unanswered past their date, overdue action items, and
 rhythm conflicts live in the month. Each line links to its source."""
 
 import datetime

@@ -1,5 +1,5 @@
 """State changes of reviews: the review lifecycle, findings, and their dispositions under
-the bridge rule (DESIGN.md): carried into a later month's plan item, or dismissed by a PM
+the bridge rule (docs/architecture.md): carried into a later month's plan item, or dismissed by a PM
 with a reason. Each function runs in one transaction and re-checks its rule there."""
 
 from .carrying import (

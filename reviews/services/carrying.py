@@ -1,4 +1,4 @@
-"""Carrying findings into later months' plan items (DESIGN.md "The bridge rule"): direct
+"""Carrying findings into later months' plan items (docs/architecture.md "The bridge rule"): direct
 carries, carries proposed to another department and their acceptance. Only accepted
 carries count as a disposition; accepting one clears the flag."""
 
@@ -59,7 +59,7 @@ def _add_carryover(actor, finding: Finding, plan_item: PlanItem, accepted: bool)
         accepted_at=now if accepted else None,
     )
     if accepted:
-        # An accepted carry is a disposition (DESIGN.md "The bridge rule"): unflag.
+        # An accepted carry is a disposition (docs/architecture.md "The bridge rule"): unflag.
         Finding.objects.filter(pk=finding.pk).update(flagged_at=None)
         finding.flagged_at = None
     return carryover

@@ -1,4 +1,4 @@
-"""Editing and deleting check-ins (issue: members edit check-ins of goals they own;
+"""Editing and deleting check-ins (members edit check-ins of goals they own;
 coordinators of the goal's department and PMs may too): who may, bad input, query bound."""
 
 import datetime

@@ -1,5 +1,6 @@
-"""Rhythm conflicts and dependency cycles (DESIGN.md "Domain": an item starts before an item
-it depends on is due, or depends on a blocked or overdue item; cycles are refused)."""
+"""Rhythm conflicts and dependency cycles (docs/architecture.md "Domain": an item starts
+before an item it depends on is due, or depends on a blocked or overdue item; cycles are
+refused)."""
 
 import datetime
 

@@ -1,6 +1,7 @@
-"""The goals pages the other files leave out of the page rule (STYLE.md): the objective
-list's and the plan's conflict panel's query bounds, the new goal and new plan item forms'
-bounds, bad input on the objective edit page and unknown plan items."""
+"""The goals pages the other files leave out of the page rule (docs/contributing.md "The tests
+every page gets"): the objective list's and the plan's conflict panel's query bounds, the new
+goal and new plan item forms' bounds, bad input on the objective edit page and unknown plan
+items."""
 
 import datetime
 

@@ -1,4 +1,5 @@
-"""Progress, expected progress and status of goals at their edges (DESIGN.md "Domain")."""
+"""Progress, expected progress and status of goals at their edges (docs/architecture.md
+"Domain")."""
 
 import datetime
 from decimal import Decimal

@@ -1,5 +1,5 @@
-"""Every goals page runs a bounded number of queries whatever the data size (DESIGN.md
-"Scale"): each bound must hold with 10 and with 300 plan items."""
+"""Every goals page runs a bounded number of queries whatever the data size (docs/architecture.md
+"Tests"): each bound must hold with 10 and with 300 plan items."""
 
 import datetime
 

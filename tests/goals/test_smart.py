@@ -1,5 +1,5 @@
 """The SMART check is deterministic and bilingual: table-driven cases per letter, run in
-English and in Simplified Chinese (DESIGN.md "Domain")."""
+English and in Simplified Chinese (docs/architecture.md "Domain")."""
 
 import datetime
 from decimal import Decimal

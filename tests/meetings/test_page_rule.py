@@ -1,5 +1,5 @@
 """The page rule's "who may read" half for the asks, which the other files test only
-through those who answer them (STYLE.md)."""
+through those who answer them (docs/contributing.md "The tests every page gets")."""
 
 from django.urls import reverse
 

@@ -1,4 +1,5 @@
-"""Every domain model keeps its change history and is in the admin (foundation issue)."""
+"""Every domain model keeps its change history and is in the admin (docs/architecture.md
+"Where code goes")."""
 
 import pytest
 from django.apps import apps

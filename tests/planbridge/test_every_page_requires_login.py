@@ -1,5 +1,5 @@
 """Every page but login, static files, /healthz, the language switch and the secret-token
-calendar feed requires login (issue: foundation). URL patterns are enumerated, not listed
+calendar feed requires login. URL patterns are enumerated, not listed
 by hand, so a new page is covered the day it is added."""
 
 import re

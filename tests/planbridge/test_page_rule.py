@@ -1,6 +1,6 @@
-"""The core pages the other files leave out of the page rule (STYLE.md): editing a plan
-(who may, bad input), the plan form's query bound, and the login and password pages'
-answers to wrong input."""
+"""The core pages the other files leave out of the page rule (docs/contributing.md "The tests
+every page gets"): editing a plan (who may, bad input), the plan form's query bound, and the
+login and password pages' answers to wrong input."""
 
 import pytest
 from django.urls import reverse

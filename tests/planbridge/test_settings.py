@@ -1,4 +1,5 @@
-"""Settings come from the environment; the defaults need no server (DESIGN.md "Run modes")."""
+"""Settings come from the environment; the defaults need no server (docs/architecture.md
+"Run modes")."""
 
 import json
 import os

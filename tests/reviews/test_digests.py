@@ -1,4 +1,4 @@
-"""Digests (DESIGN.md "Scheduled work"): one email per responsible person listing their
+"""Digests (docs/architecture.md "Jobs"): one email per responsible person listing their
 flagged findings, in their language, at most once per user per day."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""The flag job (DESIGN.md "The bridge rule"): one UPDATE flags every finding of a closed
+"""The flag job (docs/architecture.md "Jobs"): one UPDATE flags every finding of a closed
 review left without disposition past the grace period; idempotent and safe in parallel."""
 
 import datetime

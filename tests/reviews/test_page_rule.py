@@ -1,7 +1,8 @@
-"""The review pages the other files leave out of the page rule (STYLE.md): the review
-list, opening and closing through the page, findings made from evidence, editing,
-deleting and dismissing a finding, accepting and declining carries and proposals, the
-finding page, the plan item fragment and the trace: who may, bad input, query bounds."""
+"""The review pages the other files leave out of the page rule (docs/contributing.md "The tests
+every page gets"): the review list, opening and closing through the page, findings made from
+evidence, editing, deleting and dismissing a finding, accepting and declining carries and
+proposals, the finding page, the plan item fragment and the trace: who may, bad input, query
+bounds."""
 
 import datetime
 
