@@ -9,7 +9,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 # The embedded run mode (docs/architecture.md "Run modes"): no server needed.
 RUN_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-dev-only-secret-key} PLANBRIDGE_DEMO_SCHEDULE=$${PLANBRIDGE_DEMO_SCHEDULE:-1} SITE_URL=$(SITE_URL)
 
-.PHONY: run test venv lint format messages migrate demo clean
+.PHONY: run test venv lint format messages migrate demo clean guard-check
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+
+# Every guard statement of the services is removed in turn; some service test must fail each
+# time (tests/guard_mutations.py). Needs PostgreSQL.
+guard-check: venv
+	$(PY) -m tests.guard_mutations
 
 format: venv
 	$(VENV)/bin/ruff format .
