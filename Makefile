@@ -9,6 +9,9 @@ SITE_URL ?= http://$(HOST):$(PORT)
 # The embedded run mode (docs/architecture.md "Run modes"): no server needed.
 RUN_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-dev-only-secret-key} PLANBRIDGE_DEMO_SCHEDULE=$${PLANBRIDGE_DEMO_SCHEDULE:-1} SITE_URL=$(SITE_URL)
 
+# Typed and checked by mypy: where the rules, writes and reads live (docs/architecture.md).
+TYPED := $(filter-out tests/%,$(wildcard */services.py */services */selectors.py */selectors */rules.py))
+
 .PHONY: run test venv lint format messages migrate demo clean guard-check
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -52,6 +55,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	DEBUG=1 $(VENV)/bin/mypy $(TYPED)
 
 # Every guard statement of the services is removed in turn; some service test must fail each
 # time (tests/guard_mutations.py). Needs PostgreSQL.

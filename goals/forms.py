@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from planbridge import periods, permissions
+from planbridge import periods, rules
 from planbridge.forms import BoundedDateField, DateInput, MonthField
 from planbridge.models import Department, Plan
 
@@ -17,9 +17,9 @@ def _users():
 
 def _managed_departments(user):
     departments = Department.objects.order_by("name")
-    if permissions.is_pm(user):
+    if rules.is_pm(user):
         return departments
-    return departments.filter(pk__in=permissions.coordinated_department_ids(user))
+    return departments.filter(pk__in=rules.coordinated_department_ids(user))
 
 
 class UserChoiceField(forms.ModelChoiceField):

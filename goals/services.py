@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from planbridge import periods, permissions
+from planbridge import periods, rules
 from planbridge.models import Department, Plan
 
 from . import selectors
@@ -58,7 +58,7 @@ class VersionConflict(ValidationError):
 
 
 def can_edit_goal(user, goal: Goal) -> bool:
-    return permissions.can_manage_department(user, goal.department_id)
+    return rules.can_manage_department(user, goal.department_id)
 
 
 def can_check_in(user, goal: Goal) -> bool:
@@ -67,7 +67,7 @@ def can_check_in(user, goal: Goal) -> bool:
 
 
 def can_edit_plan_item(user, item: PlanItem) -> bool:
-    return permissions.can_manage_department(user, item.department_id)
+    return rules.can_manage_department(user, item.department_id)
 
 
 def can_set_plan_item_status(user, item: PlanItem) -> bool:
@@ -92,7 +92,7 @@ def objective_save(
 ) -> Objective:
     """Creates or changes a company objective for the quarter containing `quarter`; PMs
     only."""
-    if not permissions.is_pm(actor):
+    if not rules.is_pm(actor):
         raise PermissionDenied(_("Only project managers can create or change objectives."))
     periods.check_dates_in_range(quarter=quarter)
     if objective is None:
@@ -119,7 +119,7 @@ def _check_goal_dates(start, due) -> None:
 def goal_create(*, actor, department: Department, owner, title: str, start, **fields) -> Goal:
     """Creates a department goal; PMs and coordinators of the department only. Failed SMART
     letters do not stop the save (the check warns)."""
-    if not permissions.can_manage_department(actor, department.pk):
+    if not rules.can_manage_department(actor, department.pk):
         raise PermissionDenied(_("You can only create goals for departments you coordinate."))
     unknown = set(fields) - set(GOAL_FIELDS)
     if unknown:
@@ -136,7 +136,7 @@ def goal_update(*, actor, goal: Goal, version: int, **fields) -> Goal:
     """Changes a goal if `version` is still the stored one (else VersionConflict, nothing
     written); the actor must manage both the old and the new department."""
     current = Goal.objects.select_for_update().get(pk=goal.pk)
-    if not permissions.can_manage_department(actor, current.department_id):
+    if not rules.can_manage_department(actor, current.department_id):
         raise PermissionDenied(_("You can only change goals of departments you coordinate."))
     if current.version != version:
         raise VersionConflict(
@@ -151,7 +151,7 @@ def goal_update(*, actor, goal: Goal, version: int, **fields) -> Goal:
         raise TypeError(f"unknown goal fields: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(current, name, value)
-    if not permissions.can_manage_department(actor, current.department_id):
+    if not rules.can_manage_department(actor, current.department_id):
         raise PermissionDenied(_("You can only move goals to departments you coordinate."))
     _check_goal_dates(current.start, current.due)
     current.version += 1
@@ -316,7 +316,7 @@ def plan_item_create(
 ) -> PlanItem:
     """Creates a department's plan item for a month with its dependencies (any
     department); PMs and coordinators of the department only."""
-    if not permissions.can_manage_department(actor, department.pk):
+    if not rules.can_manage_department(actor, department.pk):
         raise PermissionDenied(_("You can only plan for departments you coordinate."))
     item = PlanItem(
         plan=plan,

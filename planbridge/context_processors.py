@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions
+from . import rules
 
 NAVIGATION = [
     ("dashboard", _("Dashboard"), "dashboard"),
@@ -27,5 +27,5 @@ def navigation(request):
             {"key": key, "label": label, "url": reverse(name), "active": key == current}
             for key, label, name in NAVIGATION
         ],
-        "user_is_pm": permissions.is_pm(user),
+        "user_is_pm": rules.is_pm(user),
     }

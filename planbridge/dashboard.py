@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goals import selectors as goals_selectors
-from planbridge import periods, permissions
+from planbridge import periods, rules
 from planbridge.forms import MonthField
 from planbridge.models import Department, Plan
 from planbridge.pages import query_without_page
@@ -110,7 +110,7 @@ def dashboard(request):
     months = periods.months_between(month_from, month_to)
     range_end = periods.month_end(month_to)
     user = request.user
-    own_ids = permissions.member_department_ids(user)
+    own_ids = rules.member_department_ids(user)
 
     counts = review_selectors.bridge_counts(plan=plan, month_from=month_from, month_to=month_to)
     at_risk = goals_selectors.goals_at_risk(plan=plan)
@@ -170,7 +170,7 @@ def dashboard(request):
         ],
     }
     all_findings = {"plan": plan_id, **span}
-    coordinated = permissions.coordinated_department_ids(user)
+    coordinated = rules.coordinated_department_ids(user)
     # A coordinator's home page says when another department waits for their answer.
     pending = (
         review_selectors.pending_carryovers(department_ids=coordinated).count()

@@ -5,14 +5,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import periods, permissions
+from . import periods, rules
 from .models import Plan, Profile
 
 
 @transaction.atomic
 def plan_save(*, actor, plan: Plan, team) -> Plan:
     """Saves a plan and its team; only PMs may create or change plans."""
-    if not permissions.is_pm(actor):
+    if not rules.is_pm(actor):
         raise PermissionDenied(_("Only project managers can create or change plans."))
     periods.check_dates_in_range(start=plan.start, end=plan.end)
     plan.full_clean()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import permissions, selectors, services
+from . import rules, selectors, services
 from .celery import app as celery_app
 from .forms import PlanForm, ProfileForm
 from .models import Plan, Profile
@@ -97,7 +97,7 @@ def profile(request):
     return render(
         request,
         "planbridge/profile.html",
-        {"form": form, "memberships": memberships, "is_pm": permissions.is_pm(request.user)},
+        {"form": form, "memberships": memberships, "is_pm": rules.is_pm(request.user)},
     )
 
 
@@ -105,7 +105,7 @@ def plan_list(request):
     return render(
         request,
         "planbridge/plan_list.html",
-        {"plans": selectors.plan_list(), "can_create": permissions.is_pm(request.user)},
+        {"plans": selectors.plan_list(), "can_create": rules.is_pm(request.user)},
     )
 
 
@@ -117,13 +117,13 @@ def plan_detail(request, pk):
         {
             "plan": plan,
             "team_by_department": selectors.plan_team_by_department(plan),
-            "can_edit": permissions.is_pm(request.user),
+            "can_edit": rules.is_pm(request.user),
         },
     )
 
 
 def _plan_form_page(request, plan):
-    if not permissions.is_pm(request.user):
+    if not rules.is_pm(request.user):
         raise PermissionDenied(_("Only project managers can create or change plans."))
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from planbridge import periods, permissions
+from planbridge import periods, rules
 from planbridge.pages import apply_form_errors, id_or_none, query_without_page
 
 from .. import selectors, services
@@ -39,8 +39,7 @@ def goal_list(request):
         {
             "form": form,
             "page": page,
-            "can_create": permissions.is_pm(request.user)
-            or permissions.is_coordinator(request.user),
+            "can_create": rules.is_pm(request.user) or rules.is_coordinator(request.user),
             "query": query_without_page(request),
         },
     )
@@ -77,12 +76,12 @@ def _goal_form_page(request, form: GoalForm, goal: Goal | None, conflict=None, s
 
 
 def goal_create(request):
-    if not (permissions.is_pm(request.user) or permissions.is_coordinator(request.user)):
+    if not (rules.is_pm(request.user) or rules.is_coordinator(request.user)):
         raise PermissionDenied(
             _("Only project managers and the department's coordinators can create goals.")
         )
     initial = {"owner": request.user.pk, "start": periods.today()}
-    coordinated = permissions.coordinated_department_ids(request.user)
+    coordinated = rules.coordinated_department_ids(request.user)
     if len(coordinated) == 1:
         initial["department"] = next(iter(coordinated))
     form = GoalForm(request.POST or None, user=request.user, initial=initial)
@@ -267,7 +266,7 @@ OBJECTIVES_PER_PAGE = 50
 
 
 def objective_list(request):
-    is_pm = permissions.is_pm(request.user)
+    is_pm = rules.is_pm(request.user)
     form = None
     if is_pm:
         form = ObjectiveForm(
@@ -299,7 +298,7 @@ def objective_list(request):
 
 def objective_edit(request, pk):
     objective = get_object_or_404(Objective, pk=pk)
-    if not permissions.is_pm(request.user):
+    if not rules.is_pm(request.user):
         raise PermissionDenied(_("Only project managers can create or change objectives."))
     form = ObjectiveForm(request.POST or None, instance=objective)
     if request.method == "POST" and form.is_valid():

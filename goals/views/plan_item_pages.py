@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from planbridge import periods, permissions
+from planbridge import periods, rules
 from planbridge.models import Department, Plan
 from planbridge.pages import apply_form_errors, id_or_none, query_without_page
 
@@ -44,8 +44,7 @@ def plan_item_list(request):
             "form": form,
             "page": page,
             "rows": [(item, conflicts.get(item.pk, [])) for item in page.object_list],
-            "can_create": permissions.is_pm(request.user)
-            or permissions.is_coordinator(request.user),
+            "can_create": rules.is_pm(request.user) or rules.is_coordinator(request.user),
             "query": query_without_page(request),
             "csv_plan": plan,
         },
@@ -53,7 +52,7 @@ def plan_item_list(request):
 
 
 def plan_item_create(request):
-    if not (permissions.is_pm(request.user) or permissions.is_coordinator(request.user)):
+    if not (rules.is_pm(request.user) or rules.is_coordinator(request.user)):
         raise PermissionDenied(
             _("Only project managers and the department's coordinators can create plan items.")
         )
@@ -65,9 +64,9 @@ def plan_item_create(request):
         month = plan.start
     initial.update(month=periods.month_start(month), start=periods.month_start(month))
     initial["due"] = periods.month_end(periods.month_start(month))
-    coordinated = permissions.coordinated_department_ids(request.user)
+    coordinated = rules.coordinated_department_ids(request.user)
     department_id = id_or_none(request.GET.get("department"))
-    if department_id and (permissions.is_pm(request.user) or department_id in coordinated):
+    if department_id and (rules.is_pm(request.user) or department_id in coordinated):
         initial["department"] = department_id
     elif len(coordinated) == 1:
         initial["department"] = next(iter(coordinated))

@@ -5,7 +5,7 @@ import datetime
 
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 
-from planbridge import permissions
+from planbridge import rules
 from planbridge.models import Membership
 from planbridge.periods import today
 
@@ -77,7 +77,7 @@ def asks_to_us_count(user) -> int:
 
 def ask_counts_by_box(user) -> dict[str, int]:
     """Open asks to the user's departments and still-waiting asks from them, in one query."""
-    department_ids = permissions.member_department_ids(user)
+    department_ids = rules.member_department_ids(user)
     if not department_ids:
         return {"to_us": 0, "from_us": 0}
     return Ask.objects.filter(

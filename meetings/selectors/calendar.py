@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from goals.models import PlanItem
-from planbridge import permissions
+from planbridge import rules
 from planbridge.models import Profile
 from planbridge.periods import today
 
@@ -41,7 +41,7 @@ def calendar_entries(user) -> CalendarEntries:
     team (or, without plan, whose company) they belong to; their open actions and items."""
     since = today() - datetime.timedelta(days=FEED_HISTORY_DAYS)
     mine = Q(facilitator=user) | Q(attendees=user) | Q(plan__team=user)
-    if permissions.member_department_ids(user) or permissions.is_pm(user):
+    if rules.member_department_ids(user) or rules.is_pm(user):
         mine |= Q(plan__isnull=True)
     meetings = list(
         Meeting.objects.filter(mine, date__gte=since)

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from goals.models import PlanItem
 from goals.selectors import current_plan_items
-from planbridge import permissions
+from planbridge import rules
 from planbridge.models import Department, Membership, Plan
 from planbridge.periods import today, week_start
 
@@ -109,7 +109,7 @@ def this_week_overview(
         department=department,
         plan=plan,
         update=None,
-        can_write=department is not None and permissions.is_coordinator_of(user, department.pk),
+        can_write=department is not None and rules.is_coordinator_of(user, department.pk),
         on_date=today(),
     )
     if department is not None:

@@ -12,7 +12,7 @@ from goals.models import PlanItem
 from planbridge.models import Department
 from planbridge.periods import check_dates_in_range, today
 
-from .. import permissions
+from .. import rules
 from ..models import Ask, WeeklyUpdate
 
 ANSWERS = ("accept", "decline", "done")
@@ -31,7 +31,7 @@ def ask_raise(
     weekly_update: WeeklyUpdate | None = None,
 ) -> Ask:
     """Creates an open ask from a department the actor coordinates to another department."""
-    if not permissions.can_raise_ask(actor, from_department.pk):
+    if not rules.can_raise_ask(actor, from_department.pk):
         raise PermissionDenied(_("Only coordinators of the asking department can raise an ask."))
     if from_department.pk == to_department.pk:
         raise ValidationError(_("An ask goes to another department."))
@@ -67,7 +67,7 @@ def ask_answer(*, actor, ask: Ask, answer: str, reply: str = "") -> Ask:
     if answer not in ANSWERS:
         raise ValidationError(_("Unknown answer."))
     ask = Ask.objects.select_for_update().get(pk=ask.pk)
-    if not permissions.can_answer_ask(actor, ask):
+    if not rules.can_answer_ask(actor, ask):
         raise PermissionDenied(
             _("Only coordinators of the receiving department can answer this ask.")
         )

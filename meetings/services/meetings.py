@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from planbridge.models import Department, Plan
 from planbridge.periods import check_dates_in_range, week_start
 
-from .. import permissions
+from .. import rules
 from ..models import ActionItem, Meeting
 
 
@@ -22,7 +22,7 @@ def meeting_create(
 ) -> Meeting:
     """Creates the weekly meeting of the week containing `date`, at most one per plan and week;
     only a PM or the plan's owner."""
-    if not permissions.can_create_meeting(actor, plan):
+    if not rules.can_create_meeting(actor, plan):
         raise PermissionDenied(_("Only a project manager or the plan's owner creates meetings."))
     check_dates_in_range(date=date)
     if plan is not None and not (plan.start <= date <= plan.end):
@@ -57,7 +57,7 @@ def meeting_create(
 @transaction.atomic
 def meeting_record(*, actor, meeting: Meeting, attendees, notes: str) -> Meeting:
     """Stores who attended and the notes; only the facilitator, a PM or the plan's owner."""
-    if not permissions.can_run_meeting(actor, meeting):
+    if not rules.can_run_meeting(actor, meeting):
         raise PermissionDenied(_("Only the facilitator or a project manager records the meeting."))
     meeting = (
         Meeting.objects.select_for_update(of=("self",)).select_related("plan").get(pk=meeting.pk)
@@ -79,7 +79,7 @@ def action_item_create(
     due: datetime.date,
 ) -> ActionItem:
     """Records an action agreed in the meeting, owned by a person of a department."""
-    if not permissions.can_run_meeting(actor, meeting):
+    if not rules.can_run_meeting(actor, meeting):
         raise PermissionDenied(_("Only the facilitator or a project manager records actions."))
     if not title.strip():
         raise ValidationError(_("Say what the action is."))
@@ -106,7 +106,7 @@ def action_item_set_status(*, actor, item: ActionItem, status: str) -> ActionIte
         .select_related("meeting__plan")
         .get(pk=item.pk)
     )
-    if not permissions.can_set_action_item_status(actor, item):
+    if not rules.can_set_action_item_status(actor, item):
         raise PermissionDenied(_("Only the action's owner or the meeting's facilitator can."))
     if item.status != status:
         item.status = status

@@ -13,7 +13,7 @@ from goals.services import plan_item_set_status
 from planbridge.models import Department, Plan
 from planbridge.periods import check_dates_in_range, today, week_start
 
-from .. import permissions
+from .. import rules
 from ..models import WeeklyUpdate
 
 CONCURRENT_EDIT_MESSAGE = gettext_lazy(
@@ -39,7 +39,7 @@ def weekly_update_submit(
     """Creates or changes the department's update for the current week (version 0 = new),
     sets the changed plan-item statuses, and refuses a stale version, another week, or a
     plan-item status someone else changed since the form showed it (`statuses_shown`)."""
-    if not permissions.can_write_update(actor, department.pk):
+    if not rules.can_write_update(actor, department.pk):
         raise PermissionDenied(_("Only coordinators of the department write its weekly update."))
     check_dates_in_range(week=week)
     if week != week_start(week):

@@ -4,21 +4,21 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from planbridge import permissions
+from planbridge import rules
 from planbridge.models import Department
 from planbridge.pages import apply_form_errors, id_or_404
 
 from .. import selectors, services
 from ..forms import AskAnswerForm, AskFilterForm, AskForm
 from ..models import WeeklyUpdate
-from ..permissions import can_answer_ask
+from ..rules import can_answer_ask
 
 PAGE_SIZE = 50
 
 
 def ask_list(request):
     """Asks to the user's departments, from them, or all, filtered by state, paginated."""
-    member_of = permissions.member_department_ids(request.user)
+    member_of = rules.member_department_ids(request.user)
     filters = AskFilterForm(request.GET or None)
     box = "to_us" if member_of else "all"
     state = ""
@@ -44,14 +44,14 @@ def ask_list(request):
             "box": box,
             "state": state,
             "counts": selectors.ask_counts_by_box(request.user),
-            "can_raise": bool(permissions.coordinated_department_ids(request.user)),
+            "can_raise": bool(rules.coordinated_department_ids(request.user)),
         },
     )
 
 
 def ask_create(request):
     """A coordinator raises an ask, on its own or from their department's weekly update."""
-    coordinated = permissions.coordinated_department_ids(request.user)
+    coordinated = rules.coordinated_department_ids(request.user)
     if not coordinated:
         raise PermissionDenied(_("Only coordinators of the asking department can raise an ask."))
     update = None

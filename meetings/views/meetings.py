@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from planbridge import permissions as core_permissions
+from planbridge import rules as core_rules
 from planbridge.pages import apply_form_errors
 from planbridge.periods import today
 from planbridge.redirects import redirect_to_next
@@ -22,7 +22,7 @@ from ..forms import (
     meeting_plan_choices,
 )
 from ..models import ActionItem
-from ..permissions import can_create_any_meeting, can_run_meeting, can_set_action_item_status
+from ..rules import can_create_any_meeting, can_run_meeting, can_set_action_item_status
 
 PAGE_SIZE = 30
 
@@ -42,7 +42,7 @@ def meeting_create(request):
     """A PM (any plan or none) or a plan's owner (their plans) creates a week's meeting."""
     if not can_create_any_meeting(request.user):
         raise PermissionDenied(_("Only a project manager or the plan's owner creates meetings."))
-    is_pm = core_permissions.is_pm(request.user)
+    is_pm = core_rules.is_pm(request.user)
     plans = meeting_plan_choices(request.user, is_pm)
     initial = {"date": today(), "facilitator": request.user.pk}
     running = selectors.active_plans(today()).filter(pk__in=plans.values("pk")).first()

@@ -6,14 +6,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from planbridge import permissions
+from planbridge import rules
 from planbridge.models import Department, Plan
 from planbridge.pages import apply_form_errors, id_or_404
 from planbridge.periods import today, week_start
 
 from .. import selectors, services
 from ..forms import WeeklyUpdateForm
-from ..permissions import can_create_any_meeting
+from ..rules import can_create_any_meeting
 
 
 def _chosen_department(request, departments):
@@ -23,7 +23,7 @@ def _chosen_department(request, departments):
     for department in departments:
         if department.pk == wanted:
             return department
-    if permissions.is_pm(request.user):
+    if rules.is_pm(request.user):
         return get_object_or_404(Department, pk=wanted)
     raise Http404
 
@@ -106,7 +106,7 @@ def update_detail(request, pk):
     """One weekly update with its asks and the history of its edits."""
     update = get_object_or_404(selectors.weekly_update_queryset(), pk=pk)
     history = update.history.select_related("history_user").order_by("-history_date")[:50]
-    can_edit = permissions.is_coordinator_of(
+    can_edit = rules.is_coordinator_of(
         request.user, update.department_id
     ) and update.week == week_start(today())
     return render(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from goals import selectors as goals_selectors
 from goals import services as goals_services
 from goals.models import PlanItem
-from planbridge import permissions
+from planbridge import rules
 from planbridge.models import Department
 from planbridge.periods import add_months, check_dates_in_range, month_end, month_start
 
@@ -38,13 +38,13 @@ def _check_carry(actor, finding: Finding, plan_item: PlanItem) -> bool:
                 "item_month": plan_item.month.strftime("%Y-%m"),
             }
         )
-    if permissions.is_pm(actor):
+    if rules.is_pm(actor):
         return True
-    if not permissions.is_coordinator_of(actor, finding.department_id):
+    if not rules.is_coordinator_of(actor, finding.department_id):
         raise PermissionDenied(
             _("Only a PM or a coordinator of the finding's department can carry it.")
         )
-    return permissions.is_coordinator_of(actor, plan_item.department_id)
+    return rules.is_coordinator_of(actor, plan_item.department_id)
 
 
 def _add_carryover(actor, finding: Finding, plan_item: PlanItem, accepted: bool) -> Carryover:
@@ -127,7 +127,7 @@ def carryover_accept(*, actor, carryover: Carryover) -> Carryover:
         .select_related("plan_item", "finding__review")
         .get(pk=carryover.pk)
     )
-    if not permissions.can_manage_department(actor, carryover.plan_item.department_id):
+    if not rules.can_manage_department(actor, carryover.plan_item.department_id):
         raise PermissionDenied(
             _("Only a coordinator of the plan item's department can accept this proposal.")
         )
@@ -152,7 +152,7 @@ def carryover_decline(*, actor, carryover: Carryover) -> None:
     )
     if carryover.accepted_at is not None:
         raise ValidationError(_("An accepted carryover cannot be withdrawn."))
-    allowed = carryover.created_by_id == actor.pk or permissions.can_manage_department(
+    allowed = carryover.created_by_id == actor.pk or rules.can_manage_department(
         actor, carryover.plan_item.department_id
     )
     if not allowed:
@@ -211,7 +211,7 @@ def carry_proposal_accept(
         .select_related("finding__review", "department")
         .get(pk=proposal.pk)
     )
-    if not permissions.can_manage_department(actor, proposal.department_id):
+    if not rules.can_manage_department(actor, proposal.department_id):
         raise PermissionDenied(
             _("Only a coordinator of the proposed department can accept this proposal.")
         )
@@ -246,7 +246,7 @@ def carry_proposal_decline(*, actor, proposal: CarryProposal) -> None:
     """The receiving department's coordinator (or a PM) declines a proposed item, or its
     proposer withdraws it."""
     proposal = CarryProposal.objects.select_for_update().get(pk=proposal.pk)
-    allowed = proposal.proposed_by_id == actor.pk or permissions.can_manage_department(
+    allowed = proposal.proposed_by_id == actor.pk or rules.can_manage_department(
         actor, proposal.department_id
     )
     if not allowed:

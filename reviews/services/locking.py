@@ -2,13 +2,13 @@
 
 from django.core.exceptions import PermissionDenied
 
-from planbridge import permissions
+from planbridge import rules
 
 from ..models import Finding, Review
 
 
 def _require_pm(actor, message: str) -> None:
-    if not permissions.is_pm(actor):
+    if not rules.is_pm(actor):
         raise PermissionDenied(message)
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from planbridge import periods, permissions
+from planbridge import periods, rules
 from planbridge.models import Department
 from planbridge.pages import apply_form_errors, id_or_none, load_or_404, query_without_page
 
@@ -33,8 +33,8 @@ SECTION_SHOWN_BY = {
 
 def _finding_page(request, finding, *, forms=None, status=200):
     user = request.user
-    is_pm = permissions.is_pm(user)
-    may_carry = is_pm or permissions.is_coordinator_of(user, finding.department_id)
+    is_pm = rules.is_pm(user)
+    may_carry = is_pm or rules.is_coordinator_of(user, finding.department_id)
     target_department = id_or_none(request.GET.get("department"))
     targets = list(selectors.carry_targets(finding, department_id=target_department))
     next_month = periods.add_months(finding.review.month, 1)
@@ -54,7 +54,7 @@ def _finding_page(request, finding, *, forms=None, status=200):
         "may_delete": is_pm
         and finding.review.status != Review.Status.CLOSED
         and not finding.carryovers.all(),
-        "can_plan_for": permissions.coordinated_department_ids(user),
+        "can_plan_for": rules.coordinated_department_ids(user),
         "is_pm": is_pm,
         "departments": Department.objects.order_by("name"),
         "target_department": target_department,
@@ -94,7 +94,7 @@ def finding_carry_new(request, pk):
         data = form.cleaned_data
         department = data["department"]
         try:
-            if permissions.can_manage_department(request.user, department.pk):
+            if rules.can_manage_department(request.user, department.pk):
                 carryover = services.finding_carry_new_item(
                     actor=request.user, finding=finding, **data
                 )
@@ -151,7 +151,7 @@ def finding_carry(request, pk):
 @require_POST
 def finding_dismiss(request, pk):
     finding = load_or_404(selectors.finding_detail, pk)
-    if not permissions.is_pm(request.user):
+    if not rules.is_pm(request.user):
         raise PermissionDenied(_("Only project managers can dismiss findings."))
     form = DismissForm(request.POST)
     if form.is_valid():
@@ -170,7 +170,7 @@ def finding_dismiss(request, pk):
 @require_POST
 def finding_edit(request, pk):
     finding = load_or_404(selectors.finding_detail, pk)
-    if not permissions.is_pm(request.user):
+    if not rules.is_pm(request.user):
         raise PermissionDenied(_("Only project managers can change findings."))
     form = FindingForm(request.POST, instance=finding)
     if form.is_valid():

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from planbridge import permissions
+from planbridge import rules
 from planbridge.pages import apply_form_errors, load_or_404
 
 from .. import selectors, services
@@ -20,8 +20,8 @@ REVIEWS_PER_PAGE = 24
 
 def review_list(request):
     user = request.user
-    is_pm = permissions.is_pm(user)
-    coordinated = permissions.coordinated_department_ids(user)
+    is_pm = rules.is_pm(user)
+    coordinated = rules.coordinated_department_ids(user)
     return render(
         request,
         "reviews/review_list.html",
@@ -43,7 +43,7 @@ def review_list(request):
 
 
 def review_create(request):
-    if not permissions.is_pm(request.user):
+    if not rules.is_pm(request.user):
         raise PermissionDenied(_("Only project managers can run reviews."))
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -62,7 +62,7 @@ def review_create(request):
 
 
 def _review_page(request, review, *, finding_form=None, status=200):
-    is_pm = permissions.is_pm(request.user)
+    is_pm = rules.is_pm(request.user)
     return render(
         request,
         "reviews/review_detail.html",
@@ -117,7 +117,7 @@ def review_close(request, pk):
 @require_POST
 def finding_create(request, pk):
     review = load_or_404(selectors.review_detail, pk)
-    if not permissions.is_pm(request.user):
+    if not rules.is_pm(request.user):
         raise PermissionDenied(_("Only project managers can record findings."))
     form = FindingForm(request.POST)
     if form.is_valid():
@@ -138,7 +138,7 @@ def finding_from_evidence(request, pk):
     """One click on an evidence line: a finding prefilled from the line as the server
     assembles it (the posted fields only name the line)."""
     review = load_or_404(selectors.review_detail, pk)
-    if not permissions.is_pm(request.user):
+    if not rules.is_pm(request.user):
         raise PermissionDenied(_("Only project managers can record findings."))
     form = EvidenceFindingForm(request.POST)
     line = None
