@@ -286,9 +286,11 @@ def test_each_list_behind_the_dashboard_takes_a_fixed_number_of_queries(
 def _proposal_for_marketing(pm, plan, departments, dev_coordinator):
     from reviews import services
 
-    finding = FindingFactory(
-        review=ReviewFactory(month=MARCH, plan=plan, facilitator=pm), department=departments["dev"]
+    # One review per month and plan: every proposal comes from a finding of the same review.
+    review = Review.objects.filter(month=MARCH, plan=plan).first() or ReviewFactory(
+        month=MARCH, plan=plan, facilitator=pm
     )
+    finding = FindingFactory(review=review, department=departments["dev"])
     return services.finding_propose_item(
         actor=dev_coordinator,
         finding=finding,

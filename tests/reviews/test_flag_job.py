@@ -2,6 +2,7 @@
 review left without disposition past the grace period; idempotent and safe in parallel."""
 
 import datetime
+import itertools
 import threading
 
 import pytest
@@ -10,6 +11,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from planbridge.periods import add_months
 from reviews.digests import unlinked_findings_flag
 from reviews.models import Finding, Review
 from reviews.selectors import finding_deadline
@@ -26,11 +28,15 @@ def finding_in(departments, pm):
     """finding_in(days_closed_ago=None|n) -> a Development finding of a review of Pat's,
     open (None) or closed that many days before NOW."""
 
+    reviews_made = itertools.count()
+
     def make(days_closed_ago):
+        # Each finding gets a review of its own, so each its own month (one review a month).
+        month = add_months(datetime.date(2026, 3, 1), -next(reviews_made))
         if days_closed_ago is None:
-            review = ReviewFactory(facilitator=pm, status=Review.Status.OPEN)
+            review = ReviewFactory(facilitator=pm, month=month, status=Review.Status.OPEN)
         else:
-            review = closed_review(facilitator=pm, days_ago=days_closed_ago, now=NOW)
+            review = closed_review(facilitator=pm, days_ago=days_closed_ago, now=NOW, month=month)
         return FindingFactory(review=review, department=departments["dev"])
 
     return make
