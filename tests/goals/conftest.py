@@ -10,14 +10,18 @@ from .factories import GoalFactory, ObjectiveFactory, PlanItemFactory
 
 @pytest.fixture
 def objective(pm, plan):
-    return ObjectiveFactory(title="Launch the new product", owner=pm, plan=plan)
+    return ObjectiveFactory(
+        title="Launch the new product", owner=pm, plan=plan, quarter=datetime.date(2026, 1, 1)
+    )
 
 
 @pytest.fixture
 def dev_goal(departments, dev_coordinator, dev_member, objective, plan):
-    """A Development goal owned by Devon (a member)."""
+    """A Development goal owned by Devon (a member), for the objective's quarter."""
     return GoalFactory(
         title="Finish 12 core functions",
+        start=datetime.date(2026, 1, 1),
+        due=datetime.date(2026, 3, 31),
         department=departments["dev"],
         owner=dev_member,
         objective=objective,

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from goals import selectors, services
 from goals.models import PlanItem
+from tests.factories import PlanFactory
 
 from .factories import PlanItemFactory
 
@@ -73,7 +74,7 @@ def test_conflicts_filter_by_plan_department_on_either_side_month_and_item(
     marketing_item.depends_on.add(dev_item)
     expected = [("Warm-up campaign", "Core functions", "starts_before_due")]
     assert conflicts(plan=plan) == expected
-    assert conflicts(plan=PlanItemFactory().plan) == []
+    assert conflicts(plan=PlanFactory()) == []
     assert conflicts(department_ids=[departments["dev"].pk]) == expected
     assert conflicts(department_ids=[departments["sales"].pk]) == []
     assert conflicts(month=datetime.date(2026, 5, 17)) == expected

@@ -1,55 +1,18 @@
-"""Factories for weekly coordination and the goals rows its agenda shows."""
+"""Factories of weekly coordination models; the goals rows its agenda shows (goals, check-ins,
+plan items) come from tests/goals/factories.py. Dates are relative to "today"."""
 
 import datetime
 
 import factory
 
-from goals.models import CheckIn, Goal, PlanItem
 from meetings.models import ActionItem, Ask, Meeting, WeeklyUpdate
-from planbridge.periods import month_start, today, week_start
+from planbridge.periods import today, week_start
 
 from ..factories import DepartmentFactory, UserFactory
 
 
 def this_week() -> datetime.date:
     return week_start(today())
-
-
-class PlanItemFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = PlanItem
-
-    department = factory.SubFactory(DepartmentFactory)
-    month = factory.LazyFunction(lambda: month_start(today()))
-    title = factory.Sequence(lambda n: f"Plan item {n}")
-    start = factory.LazyAttribute(lambda item: item.month)
-    due = factory.LazyFunction(lambda: today() + datetime.timedelta(days=7))
-
-
-class GoalFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Goal
-
-    title = factory.Sequence(lambda n: f"Reach 100 signups {n}")
-    metric = "signups"
-    unit = "users"
-    baseline = 0
-    target = 100
-    start = factory.LazyFunction(lambda: today() - datetime.timedelta(days=60))
-    due = factory.LazyFunction(lambda: today() + datetime.timedelta(days=30))
-    owner = factory.SubFactory(UserFactory)
-    department = factory.SubFactory(DepartmentFactory)
-
-
-class CheckInFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CheckIn
-
-    goal = factory.SubFactory(GoalFactory)
-    date = factory.LazyFunction(today)
-    value = 10
-    confidence = 5
-    author = factory.SelfAttribute("goal.owner")
 
 
 class WeeklyUpdateFactory(factory.django.DjangoModelFactory):

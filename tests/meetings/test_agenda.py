@@ -14,15 +14,8 @@ from meetings.services import action_item_set_status
 from planbridge.periods import today
 
 from ..factories import PlanFactory
-from .factories import (
-    ActionItemFactory,
-    AskFactory,
-    CheckInFactory,
-    GoalFactory,
-    MeetingFactory,
-    PlanItemFactory,
-    WeeklyUpdateFactory,
-)
+from ..goals.factories import CheckInFactory, GoalFactory, PlanItemFactory
+from .factories import ActionItemFactory, AskFactory, MeetingFactory, WeeklyUpdateFactory
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from meetings.selectors import ask_list, asks_to_us_count
 from meetings.services import ask_answer, ask_raise
 from planbridge.periods import today
 
-from .factories import AskFactory, PlanItemFactory, WeeklyUpdateFactory
+from ..goals.factories import PlanItemFactory
+from .factories import AskFactory, WeeklyUpdateFactory
 
 CREATE = reverse("meetings:ask_create")
 

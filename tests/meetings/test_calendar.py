@@ -13,7 +13,8 @@ from planbridge.models import Profile
 from planbridge.periods import today
 
 from ..factories import PlanFactory
-from .factories import ActionItemFactory, MeetingFactory, PlanItemFactory
+from ..goals.factories import PlanItemFactory
+from .factories import ActionItemFactory, MeetingFactory
 
 SETTINGS = reverse("meetings:calendar_settings")
 

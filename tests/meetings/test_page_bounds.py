@@ -10,13 +10,8 @@ from meetings.services import weekly_update_submit
 from planbridge.periods import today
 
 from ..factories import UserFactory
-from .factories import (
-    ActionItemFactory,
-    AskFactory,
-    MeetingFactory,
-    PlanItemFactory,
-    WeeklyUpdateFactory,
-)
+from ..goals.factories import PlanItemFactory
+from .factories import ActionItemFactory, AskFactory, MeetingFactory, WeeklyUpdateFactory
 
 
 def test_the_update_page_is_read_by_everyone_logged_in_and_not_by_visitors(

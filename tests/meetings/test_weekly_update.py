@@ -13,7 +13,8 @@ from meetings.models import WeeklyUpdate
 from meetings.services import weekly_update_submit
 from planbridge.periods import today
 
-from .factories import PlanItemFactory, WeeklyUpdateFactory
+from ..goals.factories import PlanItemFactory
+from .factories import WeeklyUpdateFactory
 
 URL = reverse("meetings:this_week")
 

@@ -3,8 +3,9 @@ import datetime
 import pytest
 
 from reviews.models import Review
+from tests.goals.factories import PlanItemFactory
 
-from .factories import FindingFactory, PlanItemFactory, ReviewFactory
+from .factories import FindingFactory, ReviewFactory
 
 MARCH = datetime.date(2026, 3, 1)
 APRIL = datetime.date(2026, 4, 1)

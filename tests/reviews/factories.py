@@ -1,13 +1,15 @@
-"""Factories for reviews (and the plan items, updates and asks their evidence reads)."""
+"""Factories of reviews models, and the rows of every evidence source (make_evidence); plan
+items come from tests/goals/factories.py."""
 
 import datetime
 
 import factory
 from django.utils import timezone
 
-from goals.models import PlanItem
+from planbridge.periods import add_months
 from reviews.models import Carryover, Finding, Review
 from tests.factories import DepartmentFactory, UserFactory
+from tests.goals.factories import PlanItemFactory
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):
@@ -38,26 +40,19 @@ class FindingFactory(factory.django.DjangoModelFactory):
     created_by = factory.SelfAttribute("review.facilitator")
 
 
-class PlanItemFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = PlanItem
-        skip_postgeneration_save = True
-
-    department = factory.SubFactory(DepartmentFactory)
-    month = datetime.date(2026, 4, 1)
-    title = factory.Sequence(lambda n: f"Plan item {n}")
-    start = factory.SelfAttribute("month")
-    due = factory.LazyAttribute(lambda item: item.month + datetime.timedelta(days=27))
-    status = PlanItem.Status.PLANNED
-
-
 class CarryoverFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Carryover
 
     finding = factory.SubFactory(FindingFactory)
+    # Carried into the month after the review's (the finding page's default; an earlier
+    # month is refused by the service).
     plan_item = factory.SubFactory(
-        PlanItemFactory, department=factory.SelfAttribute("..finding.department")
+        PlanItemFactory,
+        department=factory.SelfAttribute("..finding.department"),
+        month=factory.LazyAttribute(
+            lambda item: add_months(item.factory_parent.finding.review.month, 1)
+        ),
     )
     created_by = factory.SelfAttribute("finding.created_by")
     accepted_by = factory.SelfAttribute("created_by")

@@ -15,8 +15,9 @@ from planbridge import periods
 from reviews.models import Review
 from reviews.selectors import answered_asks, ask_answer_medians
 from reviews.selectors.bridge import _medians_in_python
+from tests.goals.factories import PlanItemFactory
 
-from .factories import CarryoverFactory, FindingFactory, PlanItemFactory, ReviewFactory
+from .factories import CarryoverFactory, FindingFactory, ReviewFactory
 
 HOUR = datetime.timedelta(hours=1)
 MARCH = datetime.date(2026, 3, 1)

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews.models import Review
+from tests.goals.factories import PlanItemFactory
 
-from .factories import CarryoverFactory, FindingFactory, PlanItemFactory, ReviewFactory
+from .factories import CarryoverFactory, FindingFactory, ReviewFactory
 
 
 def _closed_review(pm, plan, month, days_ago=20):

@@ -14,12 +14,12 @@ from planbridge.periods import add_months
 from reviews import services
 from reviews.models import Carryover, CarryProposal, Finding, Review
 from tests.factories import PlanFactory
+from tests.goals.factories import PlanItemFactory
 
 from .conftest import APRIL, MARCH
 from .factories import (
     CarryoverFactory,
     FindingFactory,
-    PlanItemFactory,
     ReviewFactory,
     make_evidence,
 )
