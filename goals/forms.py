@@ -2,11 +2,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from planbridge import periods, rules
+from planbridge import periods
+from planbridge import rules as core_rules
 from planbridge.forms import BoundedDateField, DateInput, MonthField
 from planbridge.models import Department, Plan
 
-from . import services
+from . import rules, services
 from .models import CheckIn, Goal, Objective, PlanItem
 from .smart import LETTERS
 
@@ -17,9 +18,9 @@ def _users():
 
 def _managed_departments(user):
     departments = Department.objects.order_by("name")
-    if rules.is_pm(user):
+    if core_rules.is_pm(user):
         return departments
-    return departments.filter(pk__in=rules.coordinated_department_ids(user))
+    return departments.filter(pk__in=core_rules.coordinated_department_ids(user))
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -92,9 +93,8 @@ class GoalForm(VersionedForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, due = cleaned.get("start"), cleaned.get("due")
-        if start and due and due < start:
-            self.add_error("due", _("The due date must not be before the start date."))
+        if not rules.due_not_before_start(cleaned.get("start"), cleaned.get("due")):
+            self.add_error("due", rules.DUE_BEFORE_START_MESSAGE)
         return cleaned
 
 
@@ -187,10 +187,9 @@ class PlanItemForm(VersionedForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, due = cleaned.get("start"), cleaned.get("due")
         month, plan = cleaned.get("month"), cleaned.get("plan")
-        if start and due and due < start:
-            self.add_error("due", _("The due date must not be before the start date."))
+        if not rules.due_not_before_start(cleaned.get("start"), cleaned.get("due")):
+            self.add_error("due", rules.DUE_BEFORE_START_MESSAGE)
         try:
             services.plan_item_month_check(plan=plan, month=month)
         except forms.ValidationError as error:

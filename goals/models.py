@@ -12,6 +12,10 @@ from simple_history.models import HistoricalRecords
 
 from planbridge.models import Department, Plan
 
+# "The due date is not before the start", as the database checks it (goals/rules.py holds
+# its Python twin `due_not_before_start` and the message).
+DUE_NOT_BEFORE_START = Q(due__gte=F("start"))
+
 
 class Objective(models.Model):
     """A company-level objective for a quarter (`quarter` holds the quarter's first day)."""
@@ -108,7 +112,7 @@ class Goal(models.Model):
         verbose_name_plural = _("goals")
         constraints = [
             models.CheckConstraint(
-                condition=Q(due__isnull=True) | Q(due__gte=F("start")), name="goal_due_after_start"
+                condition=Q(due__isnull=True) | DUE_NOT_BEFORE_START, name="goal_due_after_start"
             ),
         ]
 
@@ -213,9 +217,7 @@ class PlanItem(models.Model):
         verbose_name = _("plan item")
         verbose_name_plural = _("plan items")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(due__gte=F("start")), name="planitem_due_after_start"
-            ),
+            models.CheckConstraint(condition=DUE_NOT_BEFORE_START, name="planitem_due_after_start"),
             models.CheckConstraint(condition=Q(month__day=1), name="planitem_month_is_first_day"),
         ]
         indexes = [
@@ -226,7 +228,3 @@ class PlanItem(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def is_open(self) -> bool:
-        return self.status not in (self.Status.DONE, self.Status.DROPPED)

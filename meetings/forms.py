@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from goals import rules as goal_rules
 from goals.forms import UserChoiceField
 from goals.models import PlanItem
 from planbridge.forms import BoundedDateField
@@ -103,8 +104,11 @@ def askable_plan_items():
     current = month_start(today())
     return (
         PlanItem.objects.select_related("department")
-        .filter(month__gte=add_months(current, -1), month__lte=add_months(current, 2))
-        .exclude(status__in=[PlanItem.Status.DONE, PlanItem.Status.DROPPED])
+        .filter(
+            goal_rules.open_plan_item_q(),
+            month__gte=add_months(current, -1),
+            month__lte=add_months(current, 2),
+        )
         .order_by("department__name", "due", "title")
     )
 

@@ -2,49 +2,61 @@
 coordinators and members come from Membership. Pages and services ask these functions;
 results are cached on the user object for the request."""
 
-from django.contrib.auth.models import AnonymousUser
+from typing import TypeAlias
 
-from .models import PM_GROUP, Membership
+from django.contrib.auth.models import AnonymousUser, User
+
+from .models import PM_GROUP, Membership, Plan
+
+# Who asks: a logged-in user or the anonymous visitor of a page (request.user).
+AnyUser: TypeAlias = User | AnonymousUser
 
 
-def is_pm(user) -> bool:
-    if not user.is_authenticated:
+def is_pm(user: AnyUser) -> bool:
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    if not hasattr(user, "_pb_is_pm"):
-        user._pb_is_pm = user.groups.filter(name=PM_GROUP).exists()
-    return user._pb_is_pm
+    cached: bool | None = getattr(user, "_pb_is_pm", None)
+    if cached is None:
+        cached = user.groups.filter(name=PM_GROUP).exists()
+        setattr(user, "_pb_is_pm", cached)  # noqa: B010 - an attribute the model does not declare
+    return cached
 
 
-def _roles(user) -> dict[int, str]:
+def _roles(user: AnyUser) -> dict[int, str]:
     """department id -> role for the user's memberships, loaded once per user object."""
     if isinstance(user, AnonymousUser) or not user.is_authenticated:
         return {}
-    if not hasattr(user, "_pb_roles"):
-        user._pb_roles = dict(
-            Membership.objects.filter(user=user).values_list("department_id", "role")
-        )
-    return user._pb_roles
+    cached: dict[int, str] | None = getattr(user, "_pb_roles", None)
+    if cached is None:
+        cached = dict(Membership.objects.filter(user=user).values_list("department_id", "role"))
+        setattr(user, "_pb_roles", cached)  # noqa: B010 - an attribute the model does not declare
+    return cached
 
 
-def coordinated_department_ids(user) -> set[int]:
+def coordinated_department_ids(user: AnyUser) -> set[int]:
     return {dep for dep, role in _roles(user).items() if role == Membership.Role.COORDINATOR}
 
 
-def member_department_ids(user) -> set[int]:
+def member_department_ids(user: AnyUser) -> set[int]:
     """Departments the user belongs to in any role."""
     return set(_roles(user))
 
 
-def is_coordinator_of(user, department_id: int) -> bool:
+def is_coordinator_of(user: AnyUser, department_id: int) -> bool:
     return department_id in coordinated_department_ids(user)
 
 
-def is_coordinator(user) -> bool:
+def is_coordinator(user: AnyUser) -> bool:
     return bool(coordinated_department_ids(user))
 
 
-def can_manage_department(user, department_id: int) -> bool:
+def can_save_plan(user: AnyUser, plan: Plan | None = None) -> bool:
+    """PMs create and change plans."""
+    return is_pm(user)
+
+
+def can_manage_department(user: AnyUser, department_id: int) -> bool:
     """PMs manage every department; coordinators their own."""
     return is_pm(user) or is_coordinator_of(user, department_id)

@@ -1,6 +1,9 @@
 """State changes of the core: plans and profiles. Each runs in one transaction."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,9 +13,9 @@ from .models import Plan, Profile
 
 
 @transaction.atomic
-def plan_save(*, actor, plan: Plan, team) -> Plan:
+def plan_save(*, actor: User, plan: Plan, team: Iterable[User]) -> Plan:
     """Saves a plan and its team; only PMs may create or change plans."""
-    if not rules.is_pm(actor):
+    if not rules.can_save_plan(actor, plan):
         raise PermissionDenied(_("Only project managers can create or change plans."))
     periods.check_dates_in_range(start=plan.start, end=plan.end)
     plan.full_clean()
@@ -22,7 +25,7 @@ def plan_save(*, actor, plan: Plan, team) -> Plan:
 
 
 @transaction.atomic
-def profile_update(*, user, language: str, digest_opt_out: bool) -> Profile:
+def profile_update(*, user: User, language: str, digest_opt_out: bool) -> Profile:
     """Stores the user's language and digest preference."""
     profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
     profile.language = language
@@ -33,7 +36,7 @@ def profile_update(*, user, language: str, digest_opt_out: bool) -> Profile:
 
 
 @transaction.atomic
-def profile_set_language(*, user, language: str) -> None:
+def profile_set_language(*, user: User, language: str) -> None:
     """Remembers the language chosen with the switcher; pages and emails follow it."""
     if language not in dict(settings.LANGUAGES):
         raise ValidationError(_("Unknown language."))

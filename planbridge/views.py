@@ -105,7 +105,7 @@ def plan_list(request):
     return render(
         request,
         "planbridge/plan_list.html",
-        {"plans": selectors.plan_list(), "can_create": rules.is_pm(request.user)},
+        {"plans": selectors.plan_list(), "may_create": rules.can_save_plan(request.user)},
     )
 
 
@@ -117,13 +117,13 @@ def plan_detail(request, pk):
         {
             "plan": plan,
             "team_by_department": selectors.plan_team_by_department(plan),
-            "can_edit": rules.is_pm(request.user),
+            "may_edit": rules.can_save_plan(request.user, plan),
         },
     )
 
 
 def _plan_form_page(request, plan):
-    if not rules.is_pm(request.user):
+    if not rules.can_save_plan(request.user, plan):
         raise PermissionDenied(_("Only project managers can create or change plans."))
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():

@@ -4,6 +4,7 @@ live in reviews.services, so whatever a form lets through is checked again there
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from goals import rules as goal_rules
 from goals.models import PlanItem
 from planbridge.forms import BoundedDateField, MonthField
 from planbridge.models import Department, Plan
@@ -50,9 +51,8 @@ class CarryNewItemForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, due = cleaned.get("start"), cleaned.get("due")
-        if start and due and due < start:
-            self.add_error("due", _("The due date must not be before the start date."))
+        if not goal_rules.due_not_before_start(cleaned.get("start"), cleaned.get("due")):
+            self.add_error("due", goal_rules.DUE_BEFORE_START_MESSAGE)
         return cleaned
 
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from planbridge import periods
 from planbridge.models import Plan
 
+from .. import rules
 from ..models import PlanItem
-from .progress import OPEN_STATUSES
 
 
 def plan_item_queryset() -> QuerySet[PlanItem]:
@@ -64,7 +64,7 @@ def plan_items_due_between(
     if department_ids is not None:
         items = items.filter(department_id__in=department_ids)
     if open_only:
-        items = items.filter(status__in=OPEN_STATUSES)
+        items = items.filter(rules.open_plan_item_q())
     return items.order_by("due", "department__name", "title")
 
 
@@ -72,7 +72,7 @@ def current_plan_items(*, department_id, on_date=None, plan=None) -> QuerySet[Pl
     """Open items of the department whose month is in progress or that are due within 14
     days."""
     on_date = on_date or periods.today()
-    items = plan_item_queryset().filter(department_id=department_id, status__in=OPEN_STATUSES)
+    items = plan_item_queryset().filter(rules.open_plan_item_q(), department_id=department_id)
     if plan is not None:
         items = items.filter(plan=plan)
     return items.filter(
@@ -136,7 +136,7 @@ def rhythm_conflicts(
     on_date = on_date or periods.today()
     through = PlanItem.depends_on.through
     edges = through.objects.filter(
-        from_planitem__status__in=OPEN_STATUSES, to_planitem__status__in=OPEN_STATUSES
+        rules.open_plan_item_q("from_planitem__"), rules.open_plan_item_q("to_planitem__")
     ).filter(
         Q(to_planitem__status=PlanItem.Status.BLOCKED)
         | Q(to_planitem__due__lt=on_date)

@@ -16,11 +16,6 @@ from ..models import CheckIn, Goal, Objective, PlanItem
 from ..smart import SmartLetter, failed_letters, goal_smart_check
 from ..smart_queries import failing_goal_ids
 
-OPEN_STATUSES = (
-    PlanItem.Status.PLANNED,
-    PlanItem.Status.IN_PROGRESS,
-    PlanItem.Status.BLOCKED,
-)
 # Status thresholds (docs/architecture.md "Domain": status from progress and expected progress):
 # within 10 points of the expected share is on track, within 25 points at risk.
 ON_TRACK_MARGIN = 0.10

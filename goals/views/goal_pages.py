@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from planbridge import periods, rules
+from planbridge import periods
+from planbridge import rules as core_rules
 from planbridge.pages import apply_form_errors, id_or_none, query_without_page
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..forms import CheckInForm, GoalFilterForm, GoalForm, ObjectiveForm
 from ..models import CheckIn, Goal, Objective
 from ..smart import goal_smart_check
@@ -39,7 +40,7 @@ def goal_list(request):
         {
             "form": form,
             "page": page,
-            "can_create": rules.is_pm(request.user) or rules.is_coordinator(request.user),
+            "may_create": rules.can_create_any_goal(request.user),
             "query": query_without_page(request),
         },
     )
@@ -76,12 +77,12 @@ def _goal_form_page(request, form: GoalForm, goal: Goal | None, conflict=None, s
 
 
 def goal_create(request):
-    if not (rules.is_pm(request.user) or rules.is_coordinator(request.user)):
+    if not rules.can_create_any_goal(request.user):
         raise PermissionDenied(
             _("Only project managers and the department's coordinators can create goals.")
         )
     initial = {"owner": request.user.pk, "start": periods.today()}
-    coordinated = rules.coordinated_department_ids(request.user)
+    coordinated = core_rules.coordinated_department_ids(request.user)
     if len(coordinated) == 1:
         initial["department"] = next(iter(coordinated))
     form = GoalForm(request.POST or None, user=request.user, initial=initial)
@@ -99,7 +100,7 @@ def goal_create(request):
 
 def goal_edit(request, pk):
     goal = get_object_or_404(Goal.objects.select_related("plan", "objective"), pk=pk)
-    if not services.can_edit_goal(request.user, goal):
+    if not rules.can_edit_goal(request.user, goal):
         raise PermissionDenied(
             _("Only project managers and the coordinators of the goal's department can change it.")
         )
@@ -168,8 +169,8 @@ def _goal_page(request, goal_pk, checkin_form=None, status=200):
     except Goal.DoesNotExist:
         raise Http404 from None
     checkins = list(selectors.goal_checkins(goal))
-    can_check_in = services.can_check_in(request.user, goal)
-    if checkin_form is None and can_check_in:
+    may_check_in = rules.can_check_in_goal(request.user, goal)
+    if checkin_form is None and may_check_in:
         checkin_form = CheckInForm(initial={"date": periods.today(), "confidence": 7})
     return render(
         request,
@@ -181,8 +182,8 @@ def _goal_page(request, goal_pk, checkin_form=None, status=200):
             "checkins": checkins,
             "chart": selectors.goal_chart_data(goal, checkins),
             "plan_items": selectors.goal_plan_items(goal),
-            "can_edit": services.can_edit_goal(request.user, goal),
-            "can_check_in": can_check_in,
+            "may_edit": rules.can_edit_goal(request.user, goal),
+            "may_check_in": may_check_in,
             "checkin_form": checkin_form,
         },
         status=status,
@@ -196,7 +197,7 @@ def goal_detail(request, pk):
 @require_POST
 def checkin_create(request, pk):
     goal = get_object_or_404(Goal, pk=pk)
-    if not services.can_check_in(request.user, goal):
+    if not rules.can_check_in_goal(request.user, goal):
         raise PermissionDenied(
             _("Only the goal's owner, its department's coordinators and PMs record check-ins.")
         )
@@ -216,7 +217,7 @@ def _checkin_of_goal(request, goal_pk, checkin_pk, *, refusal: str) -> CheckIn:
     checkin = get_object_or_404(
         CheckIn.objects.select_related("goal", "author"), pk=checkin_pk, goal_id=goal_pk
     )
-    if not services.can_check_in(request.user, checkin.goal):
+    if not rules.can_check_in_goal(request.user, checkin.goal):
         raise PermissionDenied(refusal)
     return checkin
 
@@ -266,9 +267,9 @@ OBJECTIVES_PER_PAGE = 50
 
 
 def objective_list(request):
-    is_pm = rules.is_pm(request.user)
+    may_save = rules.can_save_objective(request.user)
     form = None
-    if is_pm:
+    if may_save:
         form = ObjectiveForm(
             request.POST or None, initial={"quarter": periods.quarter_start(periods.today())}
         )
@@ -290,7 +291,7 @@ def objective_list(request):
                 request.GET.get("page")
             ),
             "form": form,
-            "can_edit": is_pm,
+            "may_edit": may_save,
         },
         status=400 if form is not None and form.is_bound else 200,
     )
@@ -298,7 +299,7 @@ def objective_list(request):
 
 def objective_edit(request, pk):
     objective = get_object_or_404(Objective, pk=pk)
-    if not rules.is_pm(request.user):
+    if not rules.can_save_objective(request.user, objective):
         raise PermissionDenied(_("Only project managers can create or change objectives."))
     form = ObjectiveForm(request.POST or None, instance=objective)
     if request.method == "POST" and form.is_valid():

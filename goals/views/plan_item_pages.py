@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from planbridge import periods, rules
+from planbridge import periods
+from planbridge import rules as core_rules
 from planbridge.models import Department, Plan
 from planbridge.pages import apply_form_errors, id_or_none, query_without_page
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..forms import PlanItemFilterForm, PlanItemForm, PlanItemStatusForm
 from ..models import PlanItem
 
@@ -44,7 +45,7 @@ def plan_item_list(request):
             "form": form,
             "page": page,
             "rows": [(item, conflicts.get(item.pk, [])) for item in page.object_list],
-            "can_create": rules.is_pm(request.user) or rules.is_coordinator(request.user),
+            "may_create": rules.can_create_any_plan_item(request.user),
             "query": query_without_page(request),
             "csv_plan": plan,
         },
@@ -52,7 +53,7 @@ def plan_item_list(request):
 
 
 def plan_item_create(request):
-    if not (rules.is_pm(request.user) or rules.is_coordinator(request.user)):
+    if not rules.can_create_any_plan_item(request.user):
         raise PermissionDenied(
             _("Only project managers and the department's coordinators can create plan items.")
         )
@@ -64,9 +65,9 @@ def plan_item_create(request):
         month = plan.start
     initial.update(month=periods.month_start(month), start=periods.month_start(month))
     initial["due"] = periods.month_end(periods.month_start(month))
-    coordinated = rules.coordinated_department_ids(request.user)
+    coordinated = core_rules.coordinated_department_ids(request.user)
     department_id = id_or_none(request.GET.get("department"))
-    if department_id and (rules.is_pm(request.user) or department_id in coordinated):
+    if department_id and core_rules.can_manage_department(request.user, department_id):
         initial["department"] = department_id
     elif len(coordinated) == 1:
         initial["department"] = next(iter(coordinated))
@@ -106,7 +107,7 @@ def _item_values(item: PlanItem) -> list[tuple[str, object]]:
 
 def plan_item_edit(request, pk):
     item = get_object_or_404(PlanItem.objects.select_related("plan"), pk=pk)
-    if not services.can_edit_plan_item(request.user, item):
+    if not rules.can_edit_plan_item(request.user, item):
         raise PermissionDenied(
             _("Only project managers and the coordinators of the item's department can change it.")
         )
@@ -146,8 +147,8 @@ def _item_page(request, pk, status_form=None, status=200):
         item = selectors.plan_item_detail(pk)
     except PlanItem.DoesNotExist:
         raise Http404 from None
-    can_set_status = services.can_set_plan_item_status(request.user, item)
-    if status_form is None and can_set_status:
+    may_set_status = rules.can_set_plan_item_status(request.user, item)
+    if status_form is None and may_set_status:
         status_form = PlanItemStatusForm(initial={"status": item.status})
     return render(
         request,
@@ -155,8 +156,8 @@ def _item_page(request, pk, status_form=None, status=200):
         {
             "item": item,
             "conflicts": selectors.rhythm_conflicts(item_ids=[item.pk]),
-            "can_edit": services.can_edit_plan_item(request.user, item),
-            "can_set_status": can_set_status,
+            "may_edit": rules.can_edit_plan_item(request.user, item),
+            "may_set_status": may_set_status,
             "status_form": status_form,
         },
         status=status,
@@ -170,7 +171,7 @@ def plan_item_detail(request, pk):
 @require_POST
 def plan_item_status(request, pk):
     item = get_object_or_404(PlanItem, pk=pk)
-    if not services.can_set_plan_item_status(request.user, item):
+    if not rules.can_set_plan_item_status(request.user, item):
         raise PermissionDenied(
             _("Only the item's owner, its department's coordinators and PMs set its status.")
         )

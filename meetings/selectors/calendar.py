@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from goals import rules as goal_rules
 from goals.models import PlanItem
 from planbridge import rules
 from planbridge.models import Profile
@@ -55,8 +56,7 @@ def calendar_entries(user) -> CalendarEntries:
         .order_by("due", "pk")
     )
     plan_items = list(
-        PlanItem.objects.filter(owner=user, due__gte=since)
-        .exclude(status__in=[PlanItem.Status.DONE, PlanItem.Status.DROPPED])
+        PlanItem.objects.filter(goal_rules.open_plan_item_q(), owner=user, due__gte=since)
         .select_related("department", "plan")
         .order_by("due", "pk")
     )

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from goals import rules as goal_rules
 from goals.models import PlanItem
 
 from ..models import Carryover, CarryProposal, Finding, Review
@@ -152,8 +153,7 @@ def carry_targets(finding: Finding, *, department_id: int | None = None) -> Quer
     review = finding.review
     items = (
         PlanItem.objects.select_related("department", "plan")
-        .filter(month__gt=review.month)
-        .exclude(status__in=[PlanItem.Status.DONE, PlanItem.Status.DROPPED])
+        .filter(goal_rules.open_plan_item_q(), month__gt=review.month)
         .exclude(carryovers__finding=finding)
     )
     if review.plan_id:

@@ -1,0 +1,92 @@
+"""The rules of goals, each defined once (docs/architecture.md "Where code goes"): who may do
+what with objectives, goals, check-ins and plan items (`can_<verb>_<noun>(user, obj)`,
+built on the role predicates of planbridge/rules.py), and the state rules "due is not
+before start" and "an open plan item", as a Python predicate and, where lists and
+constraints need it, the `Q` of the same definition."""
+
+import datetime
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy
+
+from planbridge import rules as core_rules
+from planbridge.models import Department
+from planbridge.rules import AnyUser
+
+from .models import Goal, Objective, PlanItem
+
+# ---------------------------------------------------------------------------- state rules
+
+DUE_BEFORE_START_MESSAGE = gettext_lazy("The due date must not be before the start date.")
+
+
+def due_not_before_start(start: datetime.date | None, due: datetime.date | None) -> bool:
+    """A due date on or after the start; a missing date (open end, unfilled field) breaks
+    nothing. Its database form is `goals.models.DUE_NOT_BEFORE_START`, the condition of the
+    CheckConstraints of Goal and PlanItem."""
+    return start is None or due is None or due >= start
+
+
+OPEN_PLAN_ITEM_STATUSES: tuple[str, ...] = (
+    PlanItem.Status.PLANNED,
+    PlanItem.Status.IN_PROGRESS,
+    PlanItem.Status.BLOCKED,
+)
+
+
+def plan_item_is_open(item: PlanItem) -> bool:
+    """An item still to be worked on: neither done nor dropped."""
+    return item.status in OPEN_PLAN_ITEM_STATUSES
+
+
+def open_plan_item_q(prefix: str = "") -> Q:
+    """plan_item_is_open as a filter; `prefix` reaches the item through a relation, e.g.
+    "to_planitem__" on the dependency table."""
+    return Q(**{f"{prefix}status__in": OPEN_PLAN_ITEM_STATUSES})
+
+
+# ---------------------------------------------------------------------------- permissions
+
+
+def can_save_objective(user: AnyUser, objective: Objective | None = None) -> bool:
+    """PMs create and change company objectives."""
+    return core_rules.is_pm(user)
+
+
+def can_create_any_goal(user: AnyUser) -> bool:
+    """PMs and coordinators of some department see the "new goal" form."""
+    return core_rules.is_pm(user) or core_rules.is_coordinator(user)
+
+
+def can_create_goal(user: AnyUser, department: Department) -> bool:
+    return core_rules.can_manage_department(user, department.pk)
+
+
+def can_edit_goal(user: AnyUser, goal: Goal) -> bool:
+    return core_rules.can_manage_department(user, goal.department_id)
+
+
+def can_check_in_goal(user: AnyUser, goal: Goal) -> bool:
+    """Goal owners, coordinators of the goal's department and PMs record, correct and delete
+    check-ins."""
+    return goal.owner_id == user.pk or can_edit_goal(user, goal)
+
+
+def can_create_any_plan_item(user: AnyUser) -> bool:
+    """PMs and coordinators of some department see the "new plan item" form."""
+    return core_rules.is_pm(user) or core_rules.is_coordinator(user)
+
+
+def can_create_plan_item(user: AnyUser, department: Department) -> bool:
+    return core_rules.can_manage_department(user, department.pk)
+
+
+def can_edit_plan_item(user: AnyUser, item: PlanItem) -> bool:
+    return core_rules.can_manage_department(user, item.department_id)
+
+
+def can_set_plan_item_status(user: AnyUser, item: PlanItem) -> bool:
+    """PMs, coordinators of the item's department and the item's owner set its status."""
+    return (item.owner_id is not None and item.owner_id == user.pk) or can_edit_plan_item(
+        user, item
+    )
