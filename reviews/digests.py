@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
 from django.db import OperationalError, connection, transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,8 +26,9 @@ from django.utils import timezone, translation
 from planbridge import periods
 from planbridge.models import Membership, Profile
 
-from .models import Carryover, DigestDelivery, Finding, Review
-from .selectors import finding_deadline, grace_period
+from . import rules
+from .models import DigestDelivery, Finding, Review
+from .selectors import finding_deadline
 
 logger = logging.getLogger(__name__)
 
@@ -44,27 +45,21 @@ _FLAG_ATTEMPTS = 5
 # --- flagging -------------------------------------------------------------------------------
 
 
-def accepted_carryovers() -> QuerySet[Carryover]:
-    """Accepted carryovers of the outer finding (for Exists): only these count as carried."""
-    return Carryover.objects.filter(finding_id=OuterRef("pk"), accepted_at__isnull=False)
-
-
 def unlinked_findings(*, now: datetime.datetime) -> QuerySet[Finding]:
-    """Findings that must be flagged at `now`: of a closed review whose deadline
-    (finding_deadline) has passed, not dismissed, without an accepted carryover, not flagged."""
-    # closed_at <= now - grace is finding_deadline(f) <= now, compared in SQL against one
-    # parameter so the review index can be used. The review is a subquery, not a join: a join
-    # makes Django wrap the UPDATE in "id IN (SELECT ...)", and then PostgreSQL would recheck
-    # "flagged_at IS NULL" on the subquery's stale row instead of the row it has just locked.
-    closed_past_grace = Review.objects.filter(
-        status=Review.Status.CLOSED, closed_at__lte=now - grace_period()
-    ).values("pk")
-    return Finding.objects.filter(
-        ~Exists(accepted_carryovers()),
-        flagged_at__isnull=True,
-        dismissed_at__isnull=True,
-        review_id__in=closed_past_grace,
+    """Findings that must be flagged at `now`: those in the bridge state TO_FLAG (closed
+    review, deadline passed, no disposition, not flagged yet; reviews.rules)."""
+    # The two IS NULLs only narrow the scan to the partial index finding_undisposed_unflagged;
+    # the bridge state decides. The state is computed in a subquery and the UPDATE itself
+    # keeps "flagged_at IS NULL" on its own table: PostgreSQL rechecks that condition on the
+    # row it has just locked, so a finding flagged by a concurrent job keeps its flagged_at.
+    to_flag = (
+        rules.with_bridge_state(
+            Finding.objects.filter(flagged_at__isnull=True, dismissed_at__isnull=True), now=now
+        )
+        .filter(rules.in_states(rules.BridgeState.TO_FLAG))
+        .values("pk")
     )
+    return Finding.objects.filter(pk__in=to_flag, flagged_at__isnull=True)
 
 
 def unlinked_findings_flag(*, now: datetime.datetime | None = None) -> int:
@@ -127,12 +122,13 @@ class DigestItem:
     url: str  # absolute (SITE_URL), to the page where it is carried or dismissed
 
 
-def flagged_findings() -> QuerySet[Finding]:
-    """Flagged findings still without a disposition (one carried or dismissed since the flag
-    was set is left out even if its flag was not cleared)."""
-    return Finding.objects.filter(
-        ~Exists(accepted_carryovers()), flagged_at__isnull=False, dismissed_at__isnull=True
-    )
+def flagged_findings(*, now: datetime.datetime | None = None) -> QuerySet[Finding]:
+    """Findings in the bridge state FLAGGED: flagged and still without a disposition (one
+    carried or dismissed since the flag was set is left out even if its flag stayed)."""
+    # flagged_at IS NOT NULL only narrows the scan to the partial index finding_flagged.
+    return rules.with_bridge_state(
+        Finding.objects.filter(flagged_at__isnull=False), now=now or timezone.now()
+    ).filter(rules.in_states(rules.BridgeState.FLAGGED))
 
 
 def digest_findings(*, user) -> QuerySet[Finding]:

@@ -15,25 +15,20 @@ from django.db import connection
 from django.db.models import (
     Aggregate,
     Count,
-    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Ask, WeeklyUpdate
 from planbridge import periods
 
-from ..models import Carryover, Finding, Review
-from .findings import grace_period
+from .. import rules
+from ..models import Finding, Review
 
 STATES = {
     "due": _("due"),
@@ -47,35 +42,30 @@ STATES = {
 
 
 def bridge_finding_queryset(*, now: datetime.datetime | None = None) -> QuerySet[Finding]:
-    """Findings annotated with `deadline`, `first_carried_at` and `disposed_at` (the
-    dismissal or first accepted carryover — the services never allow both)."""
-    first_carry = (
-        Carryover.objects.filter(finding=OuterRef("pk"), accepted_at__isnull=False)
-        .order_by("accepted_at")
-        .values("accepted_at")[:1]
-    )
-    return Finding.objects.annotate(
-        deadline=ExpressionWrapper(
-            F("review__closed_at") + Value(grace_period()), output_field=DateTimeField()
-        ),
-        first_carried_at=Subquery(first_carry, output_field=DateTimeField()),
-        disposed_at=Coalesce("dismissed_at", "first_carried_at", output_field=DateTimeField()),
-    )
+    """Findings annotated with `deadline`, `first_carried_at`, `disposed_at` and
+    `bridge_state` (reviews.rules.with_bridge_state)."""
+    return rules.with_bridge_state(Finding.objects.all(), now=now or timezone.now())
 
 
-def state_filter(state: str, *, now: datetime.datetime) -> Q:
-    """The Q of one bridge state over bridge_finding_queryset()."""
-    closed = Q(review__status=Review.Status.CLOSED)
-    disposed = Q(disposed_at__isnull=False)
-    return {
-        "due": closed & (disposed | Q(deadline__lte=now)),
-        "in_time": closed & Q(disposed_at__lte=F("deadline")),
-        "late": closed & Q(disposed_at__gt=F("deadline")),
-        "overdue": closed & Q(disposed_at__isnull=True, deadline__lte=now),
-        "undue": closed & Q(disposed_at__isnull=True, deadline__gt=now),
-        "open": Q(disposed_at__isnull=True),
-        "flagged": Q(flagged_at__isnull=False),
-    }[state]
+_CLOSED = Q(review__status=Review.Status.CLOSED)
+
+# Each dashboard state is a set of bridge states (reviews.rules.BridgeState). Only closed
+# reviews count towards the rate: a finding disposed while its review is open is in time,
+# but not due yet.
+_STATE_FILTERS = {
+    "due": _CLOSED & rules.in_states(*rules.DISPOSED, *rules.PAST_DEADLINE),
+    "in_time": _CLOSED & rules.in_states(*rules.IN_TIME),
+    "late": rules.in_states(*rules.LATE),
+    "overdue": rules.in_states(*rules.PAST_DEADLINE),
+    "undue": rules.in_states(rules.BridgeState.OPEN),
+    "open": rules.in_states(*rules.UNDISPOSED),
+    "flagged": rules.in_states(rules.BridgeState.FLAGGED),
+}
+
+
+def state_filter(state: str) -> Q:
+    """The Q of one dashboard state over bridge_finding_queryset() (which fixes `now`)."""
+    return _STATE_FILTERS[state]
 
 
 def bridge_findings(
@@ -100,7 +90,7 @@ def bridge_findings(
     if department_ids is not None:
         findings = findings.filter(department_id__in=list(department_ids))
     if state:
-        findings = findings.filter(state_filter(state, now=now))
+        findings = findings.filter(state_filter(state))
     return findings
 
 
@@ -165,11 +155,11 @@ def bridge_counts(
         )
         .values("department_id", "review__month")
         .annotate(
-            due=Count("pk", filter=state_filter("due", now=now)),
-            in_time=Count("pk", filter=state_filter("in_time", now=now)),
-            open=Count("pk", filter=state_filter("open", now=now)),
-            flagged=Count("pk", filter=state_filter("flagged", now=now)),
-            overdue=Count("pk", filter=state_filter("overdue", now=now)),
+            due=Count("pk", filter=state_filter("due")),
+            in_time=Count("pk", filter=state_filter("in_time")),
+            open=Count("pk", filter=state_filter("open")),
+            flagged=Count("pk", filter=state_filter("flagged")),
+            overdue=Count("pk", filter=state_filter("overdue")),
         )
         .order_by()
     )

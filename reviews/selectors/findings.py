@@ -3,27 +3,21 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from goals import rules as goal_rules
 from goals.models import PlanItem
 
+from .. import rules
 from ..models import Carryover, CarryProposal, Finding, Review
-
-
-def grace_period() -> datetime.timedelta:
-    return datetime.timedelta(days=settings.PLANBRIDGE_CARRY_GRACE_DAYS)
+from ..rules import grace_period  # noqa: F401  (re-exported: selectors.grace_period)
 
 
 def finding_deadline(finding: Finding) -> datetime.datetime | None:
-    """The moment by which the finding must be carried or dismissed: its review's closed_at
-    plus PLANBRIDGE_CARRY_GRACE_DAYS; None while the review is not closed."""
-    closed_at = finding.review.closed_at
-    if closed_at is None:
-        return None
-    return closed_at + grace_period()
+    """The moment by which the finding must be carried or dismissed (rules.deadline_after);
+    None while the review is not closed."""
+    return rules.deadline_after(finding.review.closed_at)
 
 
 def carryover_queryset() -> QuerySet[Carryover]:
@@ -48,8 +42,9 @@ def finding_queryset() -> QuerySet[Finding]:
 
 @dataclass
 class Disposition:
-    """Where a finding stands under the bridge rule."""
+    """Where a finding stands under the bridge rule, for its page."""
 
+    bridge_state: rules.BridgeState
     state: str  # "carried" | "dismissed" | "open" | "undue" (review not closed yet)
     carried: list = field(default_factory=list)  # accepted Carryovers
     proposed: list = field(default_factory=list)  # Carryovers waiting for acceptance
@@ -61,40 +56,49 @@ class Disposition:
     in_time: bool | None = None  # disposed by the deadline (None while not disposed)
 
 
+def _page_state(bridge_state: rules.BridgeState) -> str:
+    if bridge_state in (rules.BridgeState.DISMISSED_IN_TIME, rules.BridgeState.DISMISSED_LATE):
+        return "dismissed"
+    if bridge_state in rules.DISPOSED:
+        return "carried"
+    if bridge_state == rules.BridgeState.IN_REVIEW:
+        return "undue"
+    return "open"
+
+
 def finding_disposition(finding: Finding, *, now: datetime.datetime | None = None) -> Disposition:
-    """The finding's disposition from its loaded carryovers (use finding_queryset()):
-    carried → accepted items, dismissed → reason, open → days left or overdue."""
+    """The finding's disposition from its loaded carryovers (use finding_queryset()), by
+    rules.bridge_state: carried → accepted items, dismissed → reason, open → days left or
+    overdue."""
     now = now or timezone.now()
     carryovers = list(finding.carryovers.all())
     carried = [c for c in carryovers if c.accepted_at is not None]
     proposed = [c for c in carryovers if c.accepted_at is None]
     deadline = finding_deadline(finding)
-    moments = [c.accepted_at for c in carried]
-    if finding.dismissed_at is not None:
-        moments.append(finding.dismissed_at)
-    disposed_at = min(moments) if moments else None
-    if finding.dismissed_at is not None:
-        state = "dismissed"
-    elif carried:
-        state = "carried"
-    elif deadline is None:
-        state = "undue"
-    else:
-        state = "open"
+    first_carried_at = min((c.accepted_at for c in carried if c.accepted_at), default=None)
+    bridge_state = rules.bridge_state(
+        review_closed=finding.review.status == Review.Status.CLOSED,
+        deadline=deadline,
+        dismissed_at=finding.dismissed_at,
+        first_carried_at=first_carried_at,
+        flagged_at=finding.flagged_at,
+        now=now,
+    )
+    disposed_at = finding.dismissed_at or first_carried_at
     disposition = Disposition(
-        state=state,
+        bridge_state=bridge_state,
+        state=_page_state(bridge_state),
         carried=carried,
         proposed=proposed,
         reason=finding.dismissal_reason,
         disposed_at=disposed_at,
         deadline=deadline,
+        overdue=bridge_state in rules.PAST_DEADLINE,
     )
     if disposed_at is not None and deadline is not None:
-        disposition.in_time = disposed_at <= deadline
-    if state == "open":
-        disposition.overdue = now > deadline
-        if not disposition.overdue:
-            disposition.days_left = (deadline - now).days
+        disposition.in_time = bridge_state in rules.IN_TIME
+    if bridge_state == rules.BridgeState.OPEN and deadline is not None:
+        disposition.days_left = (deadline - now).days
     return disposition
 
 

@@ -59,10 +59,16 @@ def _add_carryover(actor, finding: Finding, plan_item: PlanItem, accepted: bool)
         accepted_at=now if accepted else None,
     )
     if accepted:
-        # An accepted carry is a disposition (docs/architecture.md "The bridge rule"): unflag.
-        Finding.objects.filter(pk=finding.pk).update(flagged_at=None)
-        finding.flagged_at = None
+        _unflag_carried(finding)
     return carryover
+
+
+def _unflag_carried(finding: Finding) -> None:
+    # An accepted carry is a disposition (docs/architecture.md "The bridge rule"): unflag.
+    # The UPDATE runs even when the finding is not flagged: it touches the row, so a flag job
+    # whose snapshot predates this carry fails to serialize and retries instead of flagging.
+    Finding.objects.filter(pk=finding.pk).update(flagged_at=None)
+    finding.flagged_at = None
 
 
 @transaction.atomic
@@ -139,7 +145,7 @@ def carryover_accept(*, actor, carryover: Carryover) -> Carryover:
     carryover.accepted_at = timezone.now()
     carryover.accepted_by = actor
     carryover.save(update_fields=["accepted_at", "accepted_by"])
-    Finding.objects.filter(pk=finding.pk).update(flagged_at=None)
+    _unflag_carried(finding)
     return carryover
 
 
@@ -236,7 +242,7 @@ def carry_proposal_accept(
         accepted_by=actor,
         accepted_at=timezone.now(),
     )
-    Finding.objects.filter(pk=finding.pk).update(flagged_at=None)
+    _unflag_carried(finding)
     proposal.delete()
     return carryover
 
