@@ -14,6 +14,7 @@ from planbridge.forms import BoundedDateField
 from planbridge.models import Department, Plan
 from planbridge.periods import add_months, month_start, today
 
+from . import rules
 from .models import ActionItem, Ask
 
 ITEM_STATUS_PREFIX = "status_"
@@ -76,8 +77,10 @@ class WeeklyUpdateForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not any(
-            (cleaned.get(name) or "").strip() for name in ("progress", "next_week", "problems")
+        if not rules.weekly_update_has_content(
+            progress=cleaned.get("progress") or "",
+            next_week=cleaned.get("next_week") or "",
+            problems=cleaned.get("problems") or "",
         ):
             raise forms.ValidationError(
                 _("Write at least one of progress, plans for next week or problems.")
@@ -139,14 +142,18 @@ class AskForm(forms.Form):
 
     def clean_needed_by(self):
         needed_by = self.cleaned_data["needed_by"]
-        if needed_by < today():
+        if not rules.ask_needed_by_is_allowed(needed_by):
             raise forms.ValidationError(_("The needed-by date cannot be in the past."))
         return needed_by
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("from_department") and cleaned.get("from_department") == cleaned.get(
-            "to_department"
+        from_department = cleaned.get("from_department")
+        to_department = cleaned.get("to_department")
+        if (
+            from_department
+            and to_department
+            and not rules.ask_departments_are_allowed(from_department.pk, to_department.pk)
         ):
             self.add_error("to_department", _("An ask goes to another department."))
         return cleaned
@@ -166,7 +173,10 @@ class AskAnswerForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("answer") == "decline" and not (cleaned.get("reply") or "").strip():
+        answer = cleaned.get("answer")
+        if answer and not rules.ask_answer_has_reply(
+            answer=answer, reply=cleaned.get("reply") or ""
+        ):
             self.add_error("reply", _("Say why the ask is declined: a reply is required."))
         return cleaned
 
@@ -246,7 +256,7 @@ class ActionItemForm(forms.Form):
 
     def clean_due(self):
         due = self.cleaned_data["due"]
-        if due < self.meeting.date:
+        if not rules.action_item_due_is_allowed(meeting=self.meeting, due=due):
             raise forms.ValidationError(
                 _("An action cannot be due before the meeting that agreed it.")
             )
@@ -257,9 +267,3 @@ class ActionItemForm(forms.Form):
 
 class ActionItemStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ActionItem.Status.choices)
-
-
-def meeting_plan_choices(user, is_pm: bool):
-    """Plans a user may create meetings for: all for PMs, else the plans they own."""
-    plans = Plan.objects.order_by("-start", "title")
-    return plans if is_pm else plans.filter(owner=user)

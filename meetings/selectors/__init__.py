@@ -3,7 +3,6 @@ page needs already loaded, in a bounded number of queries."""
 
 from .agenda import Agenda, agenda_date, carried_action_items, meeting_agenda, meeting_queryset
 from .asks import (
-    WAITING,
     ask_counts_by_box,
     ask_detail_queryset,
     ask_list,
@@ -26,7 +25,6 @@ from .updates import (
 )
 
 __all__ = [
-    "WAITING",
     "Agenda",
     "CalendarEntries",
     "ThisWeek",

@@ -20,8 +20,9 @@ from goals.selectors import (
 from planbridge.models import Department
 from planbridge.periods import today
 
+from .. import rules
 from ..models import ActionItem, Ask, Meeting, WeeklyUpdate
-from .asks import WAITING, with_overdue
+from .asks import with_overdue
 from .updates import weekly_update_queryset
 
 
@@ -42,7 +43,7 @@ class Agenda:
 
     @property
     def overdue_ask_count(self) -> int:
-        return sum(1 for ask in self.open_asks if ask.overdue)
+        return sum(1 for ask in self.open_asks if rules.ask_is_overdue(ask, self.on_date))
 
 
 def meeting_queryset() -> QuerySet[Meeting]:
@@ -73,7 +74,8 @@ def earlier_than(meeting: Meeting, prefix: str = "") -> Q:
 
 def carried_action_items(meeting: Meeting) -> QuerySet[ActionItem]:
     """Open action items of earlier meetings of the same scope, oldest first, each with
-    `meetings_open`: the meetings it has been on, from the one that raised it to this one."""
+    `meetings_open`: the meetings it has been on, from the one that raised it to this one,
+    and its meeting's plan loaded (who may mark it done depends on them)."""
     meetings_open = (
         Meeting.objects.filter(_same_scope(meeting), date__lte=meeting.date)
         .filter(date__gte=OuterRef("meeting__date"))
@@ -85,9 +87,9 @@ def carried_action_items(meeting: Meeting) -> QuerySet[ActionItem]:
         ActionItem.objects.filter(
             earlier_than(meeting, "meeting__"),
             _same_scope(meeting, "meeting__"),
-            status=ActionItem.Status.OPEN,
+            rules.action_item_open_q(),
         )
-        .select_related("meeting", "owner", "department")
+        .select_related("meeting__plan", "owner", "department")
         .annotate(meetings_open=Subquery(meetings_open))
         .order_by("meeting__date", "due", "pk")
     )
@@ -154,16 +156,21 @@ def meeting_agenda(meeting: Meeting) -> Agenda:
         on_date=on_date,
         updates=list(updates),
         missing_departments=list(missing_departments(meeting)),
-        open_asks=list(asks.filter(state__in=WAITING).order_by("-overdue", "needed_by", "pk")),
+        open_asks=list(
+            asks.filter(rules.ask_waiting_q()).order_by(F("overdue").desc(), "needed_by", "pk")
+        ),
         answered_asks=list(
-            asks.filter(
-                state__in=[Ask.State.ACCEPTED, Ask.State.DECLINED, Ask.State.DONE],
+            asks.exclude(rules.ask_unanswered_q())
+            .filter(
                 answered_at__gte=since_moment,
                 answered_at__lt=until_moment,
-            ).order_by("state", "-answered_at", "pk")
+            )
+            .order_by("state", "-answered_at", "pk")
         ),
         answers_since=answers_since,
-        carried_action_items=list(carried_action_items(meeting)),
+        carried_action_items=list(
+            carried_action_items(meeting).annotate(overdue=rules.action_item_overdue_flag(on_date))
+        ),
         action_items=list(
             meeting.action_items.select_related("owner", "department").order_by("due", "pk")
         ),

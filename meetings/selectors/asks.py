@@ -1,36 +1,29 @@
 """Asks as pages show them: with both departments, the linked plan item and whether each is
-overdue, computed against planbridge.periods.today() (settings.TIME_ZONE)."""
+overdue (meetings.rules.ask_overdue_q, against today in settings.TIME_ZONE)."""
 
 import datetime
+from collections.abc import Collection
 
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, F, Q, QuerySet
 
-from planbridge import rules
+from planbridge import rules as core_rules
 from planbridge.models import Membership
-from planbridge.periods import today
 
+from .. import rules
 from ..models import Ask
-
-WAITING = (Ask.State.OPEN, Ask.State.ACCEPTED)
 
 
 def with_overdue(queryset: QuerySet[Ask], on_date: datetime.date | None = None) -> QuerySet[Ask]:
-    """Annotates `overdue`: still open or accepted and needed before `on_date` (default today)."""
-    on_date = on_date or today()
-    return queryset.annotate(
-        overdue=Case(
-            When(state__in=WAITING, needed_by__lt=on_date, then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    )
+    """Annotates `overdue` (meetings.rules.ask_overdue_q) on `on_date`, default today."""
+    return queryset.annotate(overdue=rules.ask_overdue_flag(on_date))
 
 
 def ask_list(
     *,
-    to_department_ids=None,
-    from_department_ids=None,
-    states=None,
+    to_department_ids: Collection[int] | None = None,
+    from_department_ids: Collection[int] | None = None,
+    states: Collection[str] | None = None,
     on_date: datetime.date | None = None,
 ) -> QuerySet[Ask]:
     """Asks filtered by receiving/asking departments and states, with everything a list row
@@ -48,7 +41,7 @@ def ask_list(
         queryset = queryset.filter(from_department_id__in=from_department_ids)
     if states:
         queryset = queryset.filter(state__in=states)
-    return with_overdue(queryset, on_date).order_by("-overdue", "needed_by", "pk")
+    return with_overdue(queryset, on_date).order_by(F("overdue").desc(), "needed_by", "pk")
 
 
 def ask_detail_queryset() -> QuerySet[Ask]:
@@ -66,24 +59,24 @@ def ask_detail_queryset() -> QuerySet[Ask]:
     )
 
 
-def asks_to_us_count(user) -> int:
+def asks_to_us_count(user: User) -> int:
     """Open (unanswered) asks to the departments the user coordinates; one query."""
     return Ask.objects.filter(
-        state=Ask.State.OPEN,
+        rules.ask_unanswered_q(),
         to_department__memberships__user=user,
         to_department__memberships__role=Membership.Role.COORDINATOR,
     ).count()
 
 
-def ask_counts_by_box(user) -> dict[str, int]:
+def ask_counts_by_box(user: User | AnonymousUser) -> dict[str, int]:
     """Open asks to the user's departments and still-waiting asks from them, in one query."""
-    department_ids = rules.member_department_ids(user)
+    department_ids = core_rules.member_department_ids(user)
     if not department_ids:
         return {"to_us": 0, "from_us": 0}
     return Ask.objects.filter(
         Q(to_department_id__in=department_ids) | Q(from_department_id__in=department_ids),
-        state__in=WAITING,
+        rules.ask_waiting_q(),
     ).aggregate(
-        to_us=Count("pk", filter=Q(to_department_id__in=department_ids, state=Ask.State.OPEN)),
+        to_us=Count("pk", filter=Q(to_department_id__in=department_ids) & rules.ask_unanswered_q()),
         from_us=Count("pk", filter=Q(from_department_id__in=department_ids)),
     )

@@ -5,14 +5,16 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db.models import Q
 
 from goals import rules as goal_rules
 from goals.models import PlanItem
-from planbridge import rules
+from planbridge import rules as core_rules
 from planbridge.models import Profile
 from planbridge.periods import today
 
+from .. import rules
 from ..models import ActionItem, Meeting
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -37,12 +39,12 @@ def profile_for_calendar_token(token: str) -> Profile | None:
     return Profile.objects.select_related("user").filter(calendar_token=token).first()
 
 
-def calendar_entries(user) -> CalendarEntries:
+def calendar_entries(user: User) -> CalendarEntries:
     """The user's feed in three queries: meetings they facilitate, attended or whose plan
     team (or, without plan, whose company) they belong to; their open actions and items."""
     since = today() - datetime.timedelta(days=FEED_HISTORY_DAYS)
     mine = Q(facilitator=user) | Q(attendees=user) | Q(plan__team=user)
-    if rules.member_department_ids(user) or rules.is_pm(user):
+    if core_rules.member_department_ids(user) or core_rules.is_pm(user):
         mine |= Q(plan__isnull=True)
     meetings = list(
         Meeting.objects.filter(mine, date__gte=since)
@@ -51,7 +53,7 @@ def calendar_entries(user) -> CalendarEntries:
         .order_by("date", "pk")
     )
     action_items = list(
-        ActionItem.objects.filter(owner=user, status=ActionItem.Status.OPEN, due__gte=since)
+        ActionItem.objects.filter(rules.action_item_open_q(), owner=user, due__gte=since)
         .select_related("meeting", "department")
         .order_by("due", "pk")
     )

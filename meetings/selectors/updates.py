@@ -5,16 +5,17 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from goals.models import PlanItem
 from goals.selectors import current_plan_items
-from planbridge import rules
 from planbridge.models import Department, Membership, Plan
 from planbridge.periods import today, week_start
 
+from .. import rules
 from ..models import ActionItem, Ask, Meeting, WeeklyUpdate
-from .asks import WAITING, ask_list, with_overdue
+from .asks import ask_list, with_overdue
 
 
 def active_plans(on_date: datetime.date) -> QuerySet[Plan]:
@@ -52,7 +53,9 @@ def weekly_update_for(
     )
 
 
-def recent_updates(*, department_id: int, before: datetime.date, limit: int = 8):
+def recent_updates(
+    *, department_id: int, before: datetime.date, limit: int = 8
+) -> QuerySet[WeeklyUpdate]:
     """The department's latest updates before the given week, newest first."""
     return (
         WeeklyUpdate.objects.select_related("plan", "author")
@@ -86,7 +89,7 @@ class ThisWeek:
     department: Department | None
     plan: Plan | None
     update: WeeklyUpdate | None
-    can_write: bool
+    may_write: bool
     plan_items: list[PlanItem] = field(default_factory=list)
     asks_to_us: list[Ask] = field(default_factory=list)
     asks_from_us: list[Ask] = field(default_factory=list)
@@ -99,7 +102,11 @@ class ThisWeek:
 
 
 def this_week_overview(
-    *, user, department: Department | None, plan: Plan | None, week: datetime.date | None = None
+    *,
+    user: User,
+    department: Department | None,
+    plan: Plan | None,
+    week: datetime.date | None = None,
 ) -> ThisWeek:
     """Everything the "This week" page shows for the user and one of their departments, in
     a fixed number of queries whatever the data size."""
@@ -109,7 +116,7 @@ def this_week_overview(
         department=department,
         plan=plan,
         update=None,
-        can_write=department is not None and rules.is_coordinator_of(user, department.pk),
+        may_write=department is not None and rules.can_write_weekly_update(user, department),
         on_date=today(),
     )
     if department is not None:
@@ -119,10 +126,12 @@ def this_week_overview(
             .select_related("plan", "owner")
             .order_by("due", "pk")
         )
-        overview.asks_to_us = list(ask_list(to_department_ids=[department.pk], states=WAITING)[:50])
+        overview.asks_to_us = list(
+            ask_list(to_department_ids=[department.pk], states=rules.ASK_WAITING_STATES)[:50]
+        )
         overview.asks_from_us = list(
             ask_list(from_department_ids=[department.pk]).filter(
-                Q(state__in=WAITING) | Q(answered_at__date__gte=week - datetime.timedelta(days=7))
+                rules.ask_waiting_q() | Q(answered_at__date__gte=week - datetime.timedelta(days=7))
             )[:50]
         )
         overview.earlier_updates = list(recent_updates(department_id=department.pk, before=week))
@@ -140,13 +149,14 @@ def this_week_overview(
     )
     overview.my_action_items = list(
         ActionItem.objects.select_related("meeting", "department")
-        .filter(owner=user, status=ActionItem.Status.OPEN)
+        .filter(rules.action_item_open_q(), owner=user)
+        .annotate(overdue=rules.action_item_overdue_flag(overview.on_date))
         .order_by("due", "pk")[:50]
     )
     return overview
 
 
-def user_departments(user) -> list[Department]:
+def user_departments(user: User) -> list[Department]:
     """The departments the user belongs to, coordinated ones first, then by name."""
     memberships = (
         Membership.objects.filter(user=user)
@@ -156,7 +166,7 @@ def user_departments(user) -> list[Department]:
     return [membership.department for membership in memberships]
 
 
-def people_for_meeting(meeting: Meeting):
+def people_for_meeting(meeting: Meeting) -> QuerySet[User]:
     """People who may be attendees or action owners: the plan's team, or everyone active."""
     users = get_user_model().objects.filter(is_active=True)
     if meeting.plan_id is not None:

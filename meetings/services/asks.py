@@ -3,6 +3,7 @@ only by a coordinator of the receiving department."""
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,18 +11,16 @@ from django.utils.translation import gettext as _
 
 from goals.models import PlanItem
 from planbridge.models import Department
-from planbridge.periods import check_dates_in_range, today
+from planbridge.periods import check_dates_in_range
 
 from .. import rules
 from ..models import Ask, WeeklyUpdate
-
-ANSWERS = ("accept", "decline", "done")
 
 
 @transaction.atomic
 def ask_raise(
     *,
-    actor,
+    actor: User,
     from_department: Department,
     to_department: Department,
     what: str,
@@ -31,14 +30,14 @@ def ask_raise(
     weekly_update: WeeklyUpdate | None = None,
 ) -> Ask:
     """Creates an open ask from a department the actor coordinates to another department."""
-    if not rules.can_raise_ask(actor, from_department.pk):
+    if not rules.can_raise_ask(actor, from_department):
         raise PermissionDenied(_("Only coordinators of the asking department can raise an ask."))
-    if from_department.pk == to_department.pk:
+    if not rules.ask_departments_are_allowed(from_department.pk, to_department.pk):
         raise ValidationError(_("An ask goes to another department."))
     if not what.strip():
         raise ValidationError(_("Say what is needed."))
     check_dates_in_range(needed_by=needed_by)
-    if needed_by < today():
+    if not rules.ask_needed_by_is_allowed(needed_by):
         raise ValidationError(_("The needed-by date cannot be in the past."))
     if weekly_update is not None and weekly_update.department_id != from_department.pk:
         raise ValidationError(
@@ -61,10 +60,10 @@ def ask_raise(
 
 
 @transaction.atomic
-def ask_answer(*, actor, ask: Ask, answer: str, reply: str = "") -> Ask:
+def ask_answer(*, actor: User, ask: Ask, answer: str, reply: str = "") -> Ask:
     """Accepts, declines (a reply is required) or completes an ask sent to a department the
     actor coordinates; the state moves only forward and a decline is final."""
-    if answer not in ANSWERS:
+    if answer not in rules.ASK_ANSWERS:
         raise ValidationError(_("Unknown answer."))
     ask = Ask.objects.select_for_update().get(pk=ask.pk)
     if not rules.can_answer_ask(actor, ask):
@@ -72,20 +71,15 @@ def ask_answer(*, actor, ask: Ask, answer: str, reply: str = "") -> Ask:
             _("Only coordinators of the receiving department can answer this ask.")
         )
     reply = reply.strip()
-    allowed_from = {
-        "accept": {Ask.State.OPEN},
-        "decline": {Ask.State.OPEN, Ask.State.ACCEPTED},
-        "done": {Ask.State.OPEN, Ask.State.ACCEPTED},
-    }[answer]
-    if ask.state not in allowed_from:
+    if not rules.ask_takes_answer(ask, answer):
         raise ValidationError(
             _("This ask is already %(state)s and cannot be changed that way.")
             % {"state": ask.get_state_display().lower()}
         )
+    if not rules.ask_answer_has_reply(answer=answer, reply=reply):
+        raise ValidationError(_("Say why the ask is declined: a reply is required."))
     now = timezone.now()
     if answer == "decline":
-        if not reply:
-            raise ValidationError(_("Say why the ask is declined: a reply is required."))
         ask.state = Ask.State.DECLINED
     elif answer == "accept":
         ask.state = Ask.State.ACCEPTED

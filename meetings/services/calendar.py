@@ -1,12 +1,13 @@
 """The private calendar feed's secret token: created, regenerated or revoked by its user."""
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from planbridge.models import Profile, new_calendar_token
 
 
 @transaction.atomic
-def calendar_token_regenerate(*, user) -> str:
+def calendar_token_regenerate(*, user: User) -> str:
     """Gives the user a new secret feed token; the old feed URL stops working at once."""
     profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
     profile.calendar_token = new_calendar_token()
@@ -15,6 +16,6 @@ def calendar_token_regenerate(*, user) -> str:
 
 
 @transaction.atomic
-def calendar_token_revoke(*, user) -> None:
+def calendar_token_revoke(*, user: User) -> None:
     """Removes the user's feed token: no URL gives their calendar until they create a new one."""
     Profile.objects.filter(user=user).update(calendar_token=None)

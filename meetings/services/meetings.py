@@ -3,7 +3,9 @@ what the facilitator records: attendance, notes and action items (never copied f
 an open item is shown on later agendas by the selector)."""
 
 import datetime
+from collections.abc import Iterable
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,7 +20,7 @@ from ..models import ActionItem, Meeting
 
 @transaction.atomic
 def meeting_create(
-    *, actor, date: datetime.date, plan: Plan | None = None, facilitator=None
+    *, actor: User, date: datetime.date, plan: Plan | None = None, facilitator: User | None = None
 ) -> Meeting:
     """Creates the weekly meeting of the week containing `date`, at most one per plan and week;
     only a PM or the plan's owner."""
@@ -55,7 +57,9 @@ def meeting_create(
 
 
 @transaction.atomic
-def meeting_record(*, actor, meeting: Meeting, attendees, notes: str) -> Meeting:
+def meeting_record(
+    *, actor: User, meeting: Meeting, attendees: Iterable[User], notes: str
+) -> Meeting:
     """Stores who attended and the notes; only the facilitator, a PM or the plan's owner."""
     if not rules.can_run_meeting(actor, meeting):
         raise PermissionDenied(_("Only the facilitator or a project manager records the meeting."))
@@ -71,10 +75,10 @@ def meeting_record(*, actor, meeting: Meeting, attendees, notes: str) -> Meeting
 @transaction.atomic
 def action_item_create(
     *,
-    actor,
+    actor: User,
     meeting: Meeting,
     title: str,
-    owner,
+    owner: User,
     department: Department,
     due: datetime.date,
 ) -> ActionItem:
@@ -84,7 +88,7 @@ def action_item_create(
     if not title.strip():
         raise ValidationError(_("Say what the action is."))
     check_dates_in_range(due=due)
-    if due < meeting.date:
+    if not rules.action_item_due_is_allowed(meeting=meeting, due=due):
         raise ValidationError(_("An action cannot be due before the meeting that agreed it."))
     if not owner.is_active:
         raise ValidationError(_("The owner must be an active user."))
@@ -97,7 +101,7 @@ def action_item_create(
 
 
 @transaction.atomic
-def action_item_set_status(*, actor, item: ActionItem, status: str) -> ActionItem:
+def action_item_set_status(*, actor: User, item: ActionItem, status: str) -> ActionItem:
     """Marks an action done or open again; its owner or whoever runs the meeting may."""
     if status not in ActionItem.Status.values:
         raise ValidationError(_("Unknown status."))

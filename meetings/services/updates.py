@@ -3,6 +3,7 @@ guarded by an optimistic version check so that a concurrent edit is refused, not
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from goals.models import PlanItem
 from goals.services import plan_item_set_status
 from planbridge.models import Department, Plan
-from planbridge.periods import check_dates_in_range, today, week_start
+from planbridge.periods import check_dates_in_range, week_start
 
 from .. import rules
 from ..models import WeeklyUpdate
@@ -25,7 +26,7 @@ CONCURRENT_EDIT_MESSAGE = gettext_lazy(
 @transaction.atomic
 def weekly_update_submit(
     *,
-    actor,
+    actor: User,
     department: Department,
     week: datetime.date,
     plan: Plan | None = None,
@@ -39,14 +40,16 @@ def weekly_update_submit(
     """Creates or changes the department's update for the current week (version 0 = new),
     sets the changed plan-item statuses, and refuses a stale version, another week, or a
     plan-item status someone else changed since the form showed it (`statuses_shown`)."""
-    if not rules.can_write_update(actor, department.pk):
+    if not rules.can_write_weekly_update(actor, department):
         raise PermissionDenied(_("Only coordinators of the department write its weekly update."))
     check_dates_in_range(week=week)
     if week != week_start(week):
         raise ValidationError(_("A week is given by its Monday."))
-    if week != week_start(today()):
+    if not rules.weekly_update_week_is_open(week):
         raise ValidationError(_("Only the current week's update can be written or changed."))
-    if not (progress.strip() or next_week.strip() or problems.strip()):
+    if not rules.weekly_update_has_content(
+        progress=progress, next_week=next_week, problems=problems
+    ):
         raise ValidationError(_("Write at least one of progress, plans for next week or problems."))
 
     update = (

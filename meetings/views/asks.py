@@ -4,21 +4,21 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from planbridge import rules
+from planbridge import rules as core_rules
 from planbridge.models import Department
 from planbridge.pages import apply_form_errors, id_or_404
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..forms import AskAnswerForm, AskFilterForm, AskForm
 from ..models import WeeklyUpdate
-from ..rules import can_answer_ask
+from .links import plan_item_url
 
 PAGE_SIZE = 50
 
 
 def ask_list(request):
     """Asks to the user's departments, from them, or all, filtered by state, paginated."""
-    member_of = rules.member_department_ids(request.user)
+    member_of = core_rules.member_department_ids(request.user)
     filters = AskFilterForm(request.GET or None)
     box = "to_us" if member_of else "all"
     state = ""
@@ -27,7 +27,7 @@ def ask_list(request):
         state = filters.cleaned_data["state"]
     states = [state] if state else None
     if state == "waiting":
-        states = list(selectors.WAITING)
+        states = list(rules.ASK_WAITING_STATES)
     if box == "to_us":
         asks = selectors.ask_list(to_department_ids=member_of, states=states)
     elif box == "from_us":
@@ -44,16 +44,16 @@ def ask_list(request):
             "box": box,
             "state": state,
             "counts": selectors.ask_counts_by_box(request.user),
-            "can_raise": bool(rules.coordinated_department_ids(request.user)),
+            "may_raise": rules.can_raise_any_ask(request.user),
         },
     )
 
 
 def ask_create(request):
     """A coordinator raises an ask, on its own or from their department's weekly update."""
-    coordinated = rules.coordinated_department_ids(request.user)
-    if not coordinated:
+    if not rules.can_raise_any_ask(request.user):
         raise PermissionDenied(_("Only coordinators of the asking department can raise an ask."))
+    coordinated = core_rules.coordinated_department_ids(request.user)
     update = None
     update_id = id_or_404(request.GET.get("update"))
     if update_id is not None:
@@ -104,7 +104,7 @@ def ask_create(request):
 def ask_detail(request, pk):
     """The ask and its answer; the receiving department's coordinators answer it here."""
     ask = get_object_or_404(selectors.ask_detail_queryset(), pk=pk)
-    can_answer = can_answer_ask(request.user, ask)
+    can_answer = rules.can_answer_ask(request.user, ask)
     form = AskAnswerForm(request.POST or None) if can_answer else None
     if request.method == "POST":
         if not can_answer:
@@ -128,6 +128,14 @@ def ask_detail(request, pk):
     return render(
         request,
         "meetings/ask_detail.html",
-        {"ask": ask, "form": form, "can_answer": can_answer, "history": history},
+        {
+            "ask": ask,
+            "form": form,
+            # The form is offered while an answer can still change the ask; a POST on a
+            # closed ask reaches the service, which says why it is refused.
+            "may_answer": can_answer and not rules.ask_is_closed(ask),
+            "plan_item_url": plan_item_url(ask.plan_item) if ask.plan_item else None,
+            "history": history,
+        },
         status=400 if request.method == "POST" else 200,
     )

@@ -8,21 +8,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from planbridge import rules as core_rules
+from planbridge.models import Plan
 from planbridge.pages import apply_form_errors
 from planbridge.periods import today
 from planbridge.redirects import redirect_to_next
 
-from .. import selectors, services
-from ..forms import (
-    ActionItemForm,
-    ActionItemStatusForm,
-    MeetingForm,
-    MeetingRecordForm,
-    meeting_plan_choices,
-)
+from .. import rules, selectors, services
+from ..forms import ActionItemForm, ActionItemStatusForm, MeetingForm, MeetingRecordForm
 from ..models import ActionItem
-from ..rules import can_create_any_meeting, can_run_meeting, can_set_action_item_status
+from .links import goal_url, plan_item_url
 
 PAGE_SIZE = 30
 
@@ -34,21 +28,25 @@ def meeting_list(request):
     return render(
         request,
         "meetings/meeting_list.html",
-        {"page": page, "can_create": can_create_any_meeting(request.user)},
+        {"page": page, "may_create": rules.can_create_any_meeting(request.user)},
     )
 
 
 def meeting_create(request):
     """A PM (any plan or none) or a plan's owner (their plans) creates a week's meeting."""
-    if not can_create_any_meeting(request.user):
+    if not rules.can_create_any_meeting(request.user):
         raise PermissionDenied(_("Only a project manager or the plan's owner creates meetings."))
-    is_pm = core_rules.is_pm(request.user)
-    plans = meeting_plan_choices(request.user, is_pm)
+    plans = Plan.objects.filter(rules.meeting_plans_q(request.user)).order_by("-start", "title")
     initial = {"date": today(), "facilitator": request.user.pk}
     running = selectors.active_plans(today()).filter(pk__in=plans.values("pk")).first()
     if running is not None:
         initial["plan"] = running.pk
-    form = MeetingForm(request.POST or None, initial=initial, plans=plans, plan_required=not is_pm)
+    form = MeetingForm(
+        request.POST or None,
+        initial=initial,
+        plans=plans,
+        plan_required=not rules.can_create_meeting(request.user, None),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(
@@ -71,9 +69,9 @@ def meeting_create(request):
 
 
 def _meeting_page(request, meeting, *, record_form=None, action_form=None, status=200):
-    can_run = can_run_meeting(request.user, meeting)
+    may_run = rules.can_run_meeting(request.user, meeting)
     agenda = selectors.meeting_agenda(meeting)
-    if can_run:
+    if may_run:
         people = selectors.people_for_meeting(meeting)
         record_form = record_form or MeetingRecordForm(
             initial={"attendees": list(meeting.attendees.all()), "notes": meeting.notes},
@@ -89,7 +87,14 @@ def _meeting_page(request, meeting, *, record_form=None, action_form=None, statu
             "meeting": meeting,
             "agenda": agenda,
             "attendees": meeting.attendees.order_by("first_name", "last_name", "username"),
-            "can_run": can_run,
+            "may_run": may_run,
+            "may_set_status_ids": {
+                item.pk
+                for item in agenda.carried_action_items + agenda.action_items
+                if rules.can_set_action_item_status(request.user, item)
+            },
+            "goals_at_risk": [(record, goal_url(record.goal)) for record in agenda.goals_at_risk],
+            "items_due": [(item, plan_item_url(item)) for item in agenda.items_due],
             "record_form": record_form,
             "action_form": action_form,
         },
@@ -107,7 +112,7 @@ def meeting_detail(request, pk):
 def meeting_record(request, pk):
     """The facilitator (or a PM, or the plan owner) records attendance and notes."""
     meeting = get_object_or_404(selectors.meeting_queryset(), pk=pk)
-    if not can_run_meeting(request.user, meeting):
+    if not rules.can_run_meeting(request.user, meeting):
         raise PermissionDenied(_("Only the facilitator or a project manager records the meeting."))
     form = MeetingRecordForm(request.POST, people=selectors.people_for_meeting(meeting))
     if form.is_valid():
@@ -126,7 +131,7 @@ def meeting_record(request, pk):
 def action_item_create(request, pk):
     """The facilitator records an action item: what, owner, department, due."""
     meeting = get_object_or_404(selectors.meeting_queryset(), pk=pk)
-    if not can_run_meeting(request.user, meeting):
+    if not rules.can_run_meeting(request.user, meeting):
         raise PermissionDenied(_("Only the facilitator or a project manager records actions."))
     form = ActionItemForm(
         request.POST, people=selectors.people_for_meeting(meeting), meeting=meeting
@@ -146,7 +151,7 @@ def action_item_create(request, pk):
 def action_item_status(request, pk):
     """The action's owner, or whoever runs its meeting, marks it done or open again."""
     item = get_object_or_404(ActionItem.objects.select_related("meeting__plan"), pk=pk)
-    if not can_set_action_item_status(request.user, item):
+    if not rules.can_set_action_item_status(request.user, item):
         raise PermissionDenied(
             _(
                 "Only the action's owner, the meeting's facilitator, the plan's owner or a "

@@ -6,14 +6,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from planbridge import rules
+from planbridge import rules as core_rules
 from planbridge.models import Department, Plan
 from planbridge.pages import apply_form_errors, id_or_404
 from planbridge.periods import today, week_start
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..forms import WeeklyUpdateForm
-from ..rules import can_create_any_meeting
+from .links import plan_item_url
 
 
 def _chosen_department(request, departments):
@@ -23,7 +23,7 @@ def _chosen_department(request, departments):
     for department in departments:
         if department.pk == wanted:
             return department
-    if rules.is_pm(request.user):
+    if core_rules.is_pm(request.user):
         return get_object_or_404(Department, pk=wanted)
     raise Http404
 
@@ -51,7 +51,7 @@ def this_week(request):
         user=request.user, department=department, plan=plan, week=week
     )
     form = None
-    if overview.can_write:
+    if overview.may_write:
         initial = {"version": overview.update.version if overview.update else 0}
         if overview.update:
             initial.update(
@@ -96,7 +96,11 @@ def this_week(request):
             "departments": departments,
             "plans": list(selectors.active_plans(today())),
             "week_end": week + datetime.timedelta(days=6),
-            "can_create_meeting": can_create_any_meeting(request.user),
+            "status_rows": [
+                (item, field, shown, plan_item_url(item))
+                for item, field, shown in (form.status_fields() if form else [])
+            ],
+            "may_create_meeting": rules.can_create_any_meeting(request.user),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -106,16 +110,13 @@ def update_detail(request, pk):
     """One weekly update with its asks and the history of its edits."""
     update = get_object_or_404(selectors.weekly_update_queryset(), pk=pk)
     history = update.history.select_related("history_user").order_by("-history_date")[:50]
-    can_edit = rules.is_coordinator_of(
-        request.user, update.department_id
-    ) and update.week == week_start(today())
     return render(
         request,
         "meetings/update_detail.html",
         {
             "update": update,
             "history": history,
-            "can_edit": can_edit,
+            "may_edit": rules.can_edit_weekly_update(request.user, update),
             "plan_param": _plan_param(update.plan),
         },
     )

@@ -1,16 +1,17 @@
 """The month's evidence for a review, assembled from the other apps, never typed
 (docs/architecture.md "Domain"): goals behind expectation, plan items due and not done,
-problems from weekly updates, asks declined or unanswered past their date, overdue action items, and
+problems from weekly updates, asks declined or overdue, overdue action items, and
 rhythm conflicts live in the month. Each line links to its source."""
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from goals import selectors as goals_selectors
+from meetings import rules as meetings_rules
 from meetings.models import ActionItem, Ask, WeeklyUpdate
 from planbridge import periods
 from planbridge.models import Department
@@ -36,7 +37,7 @@ class EvidenceLine:
 
     @property
     def kind_label(self) -> str:
-        return Kind(self.kind).label
+        return str(Kind(self.kind).label)
 
 
 @dataclass
@@ -55,7 +56,7 @@ class Evidence:
             (Kind.GOAL, _("Goals behind their expected progress"), self.goals),
             (Kind.PLAN_ITEM, _("Plan items due this month and not done"), self.plan_items),
             (Kind.WEEKLY_UPDATE, _("Problems from weekly updates"), self.weekly_updates),
-            (Kind.ASK, _("Asks declined or unanswered past their date"), self.asks),
+            (Kind.ASK, _("Asks declined or overdue"), self.asks),
             (Kind.ACTION_ITEM, _("Overdue action items"), self.action_items),
             (Kind.CONFLICT, _("Rhythm conflicts live in the month"), self.conflicts),
         ]
@@ -82,7 +83,7 @@ def _plan_filter(review: Review, field_name: str) -> Q:
     return Q(**{field_name: review.plan_id}) | Q(**{f"{field_name}__isnull": True})
 
 
-def _goal_lines(review, on_date) -> list[EvidenceLine]:
+def _goal_lines(review: Review, on_date: datetime.date) -> list[EvidenceLine]:
     lines = []
     for record in goals_selectors.goals_at_risk(plan=review.plan, on_date=on_date):
         goal = record.goal
@@ -111,7 +112,9 @@ def _goal_lines(review, on_date) -> list[EvidenceLine]:
     return lines
 
 
-def _plan_item_lines(review, month, last_day) -> list[EvidenceLine]:
+def _plan_item_lines(
+    review: Review, month: datetime.date, last_day: datetime.date
+) -> list[EvidenceLine]:
     items = goals_selectors.plan_items_due_between(
         start=month, end=last_day, plan=review.plan, open_only=True
     )
@@ -132,7 +135,9 @@ def _plan_item_lines(review, month, last_day) -> list[EvidenceLine]:
     ]
 
 
-def _weekly_update_lines(review, month, last_day) -> list[EvidenceLine]:
+def _weekly_update_lines(
+    review: Review, month: datetime.date, last_day: datetime.date
+) -> list[EvidenceLine]:
     updates = (
         WeeklyUpdate.objects.filter(week__gte=month, week__lte=last_day)
         .filter(_plan_filter(review, "plan"))
@@ -154,10 +159,12 @@ def _weekly_update_lines(review, month, last_day) -> list[EvidenceLine]:
     ]
 
 
-def _ask_lines(review, month, last_day, on_date) -> list[EvidenceLine]:
+def _ask_lines(
+    review: Review, month: datetime.date, last_day: datetime.date, on_date: datetime.date
+) -> list[EvidenceLine]:
     asks = (
         Ask.objects.filter(needed_by__gte=month, needed_by__lte=last_day)
-        .filter(Q(state=Ask.State.DECLINED) | Q(state=Ask.State.OPEN, needed_by__lt=on_date))
+        .filter(Q(state=Ask.State.DECLINED) | meetings_rules.ask_overdue_q(on_date))
         .filter(_plan_filter(review, "plan"))
         .select_related("from_department", "to_department")
         .order_by("needed_by", "pk")
@@ -172,6 +179,8 @@ def _ask_lines(review, month, last_day, on_date) -> list[EvidenceLine]:
         }
         if ask.state == Ask.State.DECLINED:
             detail = _("%(from)s asked %(to)s, declined: %(reply)s") % values
+        elif ask.state == Ask.State.ACCEPTED:
+            detail = _("%(from)s asked %(to)s, needed by %(date)s, accepted but not done") % values
         else:
             detail = _("%(from)s asked %(to)s, needed by %(date)s, still unanswered") % values
         lines.append(
@@ -188,9 +197,11 @@ def _ask_lines(review, month, last_day, on_date) -> list[EvidenceLine]:
     return lines
 
 
-def _action_item_lines(review, month, last_day, on_date) -> list[EvidenceLine]:
-    overdue = Q(status=ActionItem.Status.OPEN, due__lt=on_date) | Q(
-        status=ActionItem.Status.DONE, done_at__date__gt=F("due")
+def _action_item_lines(
+    review: Review, month: datetime.date, last_day: datetime.date, on_date: datetime.date
+) -> list[EvidenceLine]:
+    overdue = (
+        meetings_rules.action_item_overdue_q(on_date) | meetings_rules.action_item_done_late_q()
     )
     actions = (
         ActionItem.objects.filter(due__gte=month, due__lte=last_day)
@@ -205,7 +216,7 @@ def _action_item_lines(review, month, last_day, on_date) -> list[EvidenceLine]:
             "due": action.due.isoformat(),
             "owner": action.owner.get_full_name() or action.owner.username,
         }
-        if action.status == ActionItem.Status.OPEN:
+        if meetings_rules.action_item_is_open(action):
             detail = _("Due %(due)s (%(owner)s), still open") % values
         else:
             detail = _("Due %(due)s (%(owner)s), done late") % values
@@ -222,7 +233,9 @@ def _action_item_lines(review, month, last_day, on_date) -> list[EvidenceLine]:
     return lines
 
 
-def _conflict_lines(review, month, on_date) -> list[EvidenceLine]:
+def _conflict_lines(
+    review: Review, month: datetime.date, on_date: datetime.date
+) -> list[EvidenceLine]:
     conflicts = goals_selectors.rhythm_conflicts(plan=review.plan, month=month, on_date=on_date)
     return [
         EvidenceLine(
@@ -255,7 +268,7 @@ def review_evidence(review: Review) -> Evidence:
         action_items=_action_item_lines(review, month, last_day, on_date),
         conflicts=_conflict_lines(review, month, on_date),
     )
-    recorded: dict[tuple[str, int], list[int]] = {}
+    recorded: dict[tuple[str, int | None], list[int]] = {}
     for finding_id, kind, object_id in review.findings.exclude(evidence_kind="").values_list(
         "pk", "evidence_kind", "evidence_object_id"
     ):
