@@ -36,6 +36,7 @@ from .progress import (
     goal_queryset,
     goal_rows_page,
     goals_at_risk,
+    latest_value_of,
     objective_list,
 )
 from .timeline import (
@@ -81,6 +82,7 @@ __all__ = [
     "goal_queryset",
     "goal_rows_page",
     "goals_at_risk",
+    "latest_value_of",
     "objective_list",
     "plan_document",
     "plan_for_month",

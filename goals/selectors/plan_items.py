@@ -2,6 +2,7 @@
 items, conflicts live on a date, dependency reachability. Bounded queries."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -21,11 +22,11 @@ def plan_item_queryset() -> QuerySet[PlanItem]:
 
 def plan_item_list(
     *,
-    plan_id=None,
-    department_id=None,
+    plan_id: int | None = None,
+    department_id: int | None = None,
     month: datetime.date | None = None,
     status: str | None = None,
-    owner_id=None,
+    owner_id: int | None = None,
 ) -> QuerySet[PlanItem]:
     """Plan items filtered by plan, department, month, status and owner, with relations."""
     items = plan_item_queryset()
@@ -55,7 +56,12 @@ def plan_item_detail(pk: int) -> PlanItem:
 
 
 def plan_items_due_between(
-    *, start, end, plan=None, department_ids=None, open_only=False
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    plan: Plan | None = None,
+    department_ids: Iterable[int] | None = None,
+    open_only: bool = False,
 ) -> QuerySet[PlanItem]:
     """Items due in [start, end] (of a plan / departments; only open ones if asked)."""
     items = plan_item_queryset().filter(due__gte=start, due__lte=end)
@@ -68,7 +74,9 @@ def plan_items_due_between(
     return items.order_by("due", "department__name", "title")
 
 
-def current_plan_items(*, department_id, on_date=None, plan=None) -> QuerySet[PlanItem]:
+def current_plan_items(
+    *, department_id: int, on_date: datetime.date | None = None, plan: Plan | None = None
+) -> QuerySet[PlanItem]:
     """Open items of the department whose month is in progress or that are due within 14
     days."""
     on_date = on_date or periods.today()
@@ -126,7 +134,12 @@ def _conflict_message(item: PlanItem, dependency: PlanItem, reason: str) -> str:
 
 
 def rhythm_conflicts(
-    *, plan=None, department_ids=None, month=None, on_date=None, item_ids=None
+    *,
+    plan: Plan | None = None,
+    department_ids: Iterable[int] | None = None,
+    month: datetime.date | None = None,
+    on_date: datetime.date | None = None,
+    item_ids: Iterable[int] | None = None,
 ) -> list[RhythmConflict]:
     """Conflicts live on `on_date` (default today) among open items (optionally of a plan,
     departments — on either side of the dependency — or items whose month is `month`): an
@@ -198,7 +211,7 @@ def conflicts_by_item(conflicts: list[RhythmConflict]) -> dict[int, list[RhythmC
     return index
 
 
-def dependency_reaches(*, start_ids, target_id: int) -> bool:
+def dependency_reaches(*, start_ids: Iterable[int], target_id: int) -> bool:
     """Whether `target_id` is reachable from any of `start_ids` along depends_on; one query
     per level of the dependency graph."""
     through = PlanItem.depends_on.through

@@ -2,15 +2,17 @@
 and alignment. Every function runs a bounded number of queries whatever the data size."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from planbridge import periods
-from planbridge.models import Department
+from planbridge.models import Department, Plan
 
 from ..models import CheckIn, Goal, Objective, PlanItem
 from ..smart import SmartLetter, failed_letters, goal_smart_check
@@ -98,7 +100,9 @@ def compute_status(
     return "off_track"
 
 
-def goal_progress(goal: Goal, *, latest_value: Decimal | None, on_date=None) -> GoalProgress:
+def goal_progress(
+    goal: Goal, *, latest_value: Decimal | None, on_date: datetime.date | None = None
+) -> GoalProgress:
     """The progress record of one goal given its latest check-in value."""
     on_date = on_date or periods.today()
     progress = compute_progress(baseline=goal.baseline, target=goal.target, latest=latest_value)
@@ -112,7 +116,7 @@ def goal_progress(goal: Goal, *, latest_value: Decimal | None, on_date=None) -> 
     )
 
 
-def goal_queryset(*, on_date=None) -> QuerySet[Goal]:
+def goal_queryset(*, on_date: datetime.date | None = None) -> QuerySet[Goal]:
     """Goals with department, owner, objective and plan joined and `latest_value` (the
     value of the latest check-in on or before `on_date`) annotated: one query."""
     on_date = on_date or periods.today()
@@ -126,7 +130,18 @@ def goal_queryset(*, on_date=None) -> QuerySet[Goal]:
     )
 
 
-def goal_progress_list(*, plan=None, department_ids=None, on_date=None) -> list[GoalProgress]:
+def latest_value_of(goal: Goal) -> Decimal | None:
+    """The `latest_value` goal_queryset() annotated on `goal`."""
+    value: Decimal | None = goal.__dict__["latest_value"]
+    return value
+
+
+def goal_progress_list(
+    *,
+    plan: Plan | None = None,
+    department_ids: Iterable[int] | None = None,
+    on_date: datetime.date | None = None,
+) -> list[GoalProgress]:
     """Progress, expected progress and status of every goal (of a plan / departments) on
     `on_date`, in one query."""
     on_date = on_date or periods.today()
@@ -135,10 +150,17 @@ def goal_progress_list(*, plan=None, department_ids=None, on_date=None) -> list[
         goals = goals.filter(plan=plan)
     if department_ids is not None:
         goals = goals.filter(department_id__in=department_ids)
-    return [goal_progress(goal, latest_value=goal.latest_value, on_date=on_date) for goal in goals]
+    return [
+        goal_progress(goal, latest_value=latest_value_of(goal), on_date=on_date) for goal in goals
+    ]
 
 
-def goals_at_risk(*, plan=None, department_ids=None, on_date=None) -> list[GoalProgress]:
+def goals_at_risk(
+    *,
+    plan: Plan | None = None,
+    department_ids: Iterable[int] | None = None,
+    on_date: datetime.date | None = None,
+) -> list[GoalProgress]:
     """Only the goals whose status is at_risk or off_track."""
     return [
         record
@@ -166,14 +188,14 @@ GOAL_LIST_ORDER = ("department__name", "due", "title", "pk")
 
 def goal_rows_page(
     *,
-    plan_id=None,
-    department_id=None,
-    objective_id=None,
+    plan_id: int | None = None,
+    department_id: int | None = None,
+    objective_id: int | None = None,
     failed_letter: str | None = None,
-    page_number=None,
+    page_number: str | int | None = None,
     per_page: int = 50,
-    on_date=None,
-) -> Page:
+    on_date: datetime.date | None = None,
+) -> Page[GoalRow]:
     """A page of goals as GoalRows (progress and SMART letters), optionally only those failing
     `failed_letter` (a letter, or "any"). Pagination happens in the database and only the
     page's goals are loaded: two queries, memory bounded by the page (and, with a letter
@@ -184,18 +206,20 @@ def goal_rows_page(
     goals = Goal.objects.filter(**filters).order_by(*GOAL_LIST_ORDER)
     if failed_letter:
         # One query for the matching ids, one for the page's goals.
-        page = Paginator(failing_goal_ids(goals, failed_letter), per_page).get_page(page_number)
+        ids: Paginator[Any] = Paginator(failing_goal_ids(goals, failed_letter), per_page)
+        page = ids.get_page(page_number)
         position = {pk: n for n, pk in enumerate(page.object_list)}
         loaded = goal_queryset(on_date=on_date).filter(pk__in=list(position))
         goals_on_page = sorted(loaded, key=lambda goal: position[goal.pk])
     else:
         # The paginator's count, then the page's goals.
         queryset = goal_queryset(on_date=on_date).filter(**filters).order_by(*GOAL_LIST_ORDER)
-        page = Paginator(queryset, per_page).get_page(page_number)
+        paginator: Paginator[Any] = Paginator(queryset, per_page)
+        page = paginator.get_page(page_number)
         goals_on_page = list(page.object_list)
     page.object_list = [
         GoalRow(
-            progress=goal_progress(goal, latest_value=goal.latest_value, on_date=on_date),
+            progress=goal_progress(goal, latest_value=latest_value_of(goal), on_date=on_date),
             letters=goal_smart_check(goal),
         )
         for goal in goals_on_page
@@ -203,7 +227,7 @@ def goal_rows_page(
     return page
 
 
-def goal_detail(pk: int, *, on_date=None) -> Goal:
+def goal_detail(pk: int, *, on_date: datetime.date | None = None) -> Goal:
     """One goal with its relations and latest value; raises Goal.DoesNotExist."""
     return goal_queryset(on_date=on_date).get(pk=pk)
 
@@ -213,7 +237,7 @@ def goal_checkins(goal: Goal) -> QuerySet[CheckIn]:
     return goal.checkins.select_related("author").order_by("date", "created_at", "pk")
 
 
-def goal_chart_data(goal: Goal, checkins) -> dict:
+def goal_chart_data(goal: Goal, checkins: Iterable[CheckIn]) -> dict[str, Any]:
     """Chart.js data: check-in values against the straight line from baseline at start to
     target at due (only when both ends exist)."""
     data = {
@@ -265,7 +289,7 @@ class Alignment:
         return [row.objective for row in self.rows if not row.supported]
 
 
-def alignment(*, quarter: datetime.date | None = None, plan_id=None) -> Alignment:
+def alignment(*, quarter: datetime.date | None = None, plan_id: int | None = None) -> Alignment:
     """Each objective with the goals that support it per department, goals aligned to
     nothing, and (through `uncovered`) objectives no goal supports; two queries."""
     objectives = list(objective_list(quarter=quarter))

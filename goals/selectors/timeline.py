@@ -69,14 +69,16 @@ def timeline_months(plan: Plan, *, on_date: datetime.date) -> tuple[list[datetim
     return periods.months_between(window_start, window_end), True
 
 
-def default_plan(on_date=None) -> Plan | None:
+def default_plan(on_date: datetime.date | None = None) -> Plan | None:
     """The plan running on `on_date`, else the latest one."""
     on_date = on_date or periods.today()
     running = Plan.objects.filter(start__lte=on_date, end__gte=on_date).order_by("-start").first()
     return running or Plan.objects.order_by("-start", "-pk").first()
 
 
-def timeline(plan: Plan, *, department_id=None, on_date=None) -> Timeline:
+def timeline(
+    plan: Plan, *, department_id: int | None = None, on_date: datetime.date | None = None
+) -> Timeline:
     """One row per department, the plan's months across (at most TIMELINE_MONTHS of them,
     see timeline_months), each item a bar from its start month to its due month (clamped to
     the months shown; items wholly outside a cut window are left out), conflicts attached;
@@ -147,7 +149,7 @@ def _plan_month_number(plan: Plan, day: datetime.date) -> int:
     return (day.year - first.year) * 12 + day.month - first.month + 1
 
 
-def plan_document(plan: Plan, *, on_date=None) -> list[DepartmentPlan]:
+def plan_document(plan: Plan, *, on_date: datetime.date | None = None) -> list[DepartmentPlan]:
     """Goals and plan items (as month ranges of the plan) grouped by department, for
     departments with either, ordered by department name; two queries."""
     on_date = on_date or periods.today()

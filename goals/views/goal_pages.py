@@ -177,7 +177,7 @@ def _goal_page(request, goal_pk, checkin_form=None, status=200):
         "goals/goal_detail.html",
         {
             "goal": goal,
-            "progress": selectors.goal_progress(goal, latest_value=goal.latest_value),
+            "progress": selectors.goal_progress(goal, latest_value=selectors.latest_value_of(goal)),
             "letters": goal_smart_check(goal),
             "checkins": checkins,
             "chart": selectors.goal_chart_data(goal, checkins),
