@@ -169,7 +169,9 @@ def run_with_mutant(guard: Guard, worker: int) -> tuple[Guard, bool, str]:
     env = {
         **os.environ,
         MUTANT_VARIABLE: f"{guard.module}:{guard.line}",
-        "DATABASE_URL": f"{database.rsplit('/', 1)[0]}/planbridge_guards_{worker}",
+        # A database of its own per worker, named after DATABASE_URL's, so that runs started
+        # with different databases never share one.
+        "DATABASE_URL": f"{database}_guards_{worker}",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     command = [sys.executable, "-m", "pytest", "-q", "-x", "--reuse-db", "-p", "no:cacheprovider"]
