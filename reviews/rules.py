@@ -26,7 +26,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from .models import Carryover, Finding, Review
+from planbridge import rules as core_rules
+from planbridge.periods import month_start
+from planbridge.rules import AnyUser
+
+from .models import Carryover, CarryProposal, Finding, Review
 
 
 class BridgeState(TextChoices):
@@ -131,3 +135,153 @@ def bridge_state_expression(*, now: datetime.datetime) -> Case:
 def in_states(*states: str) -> Q:
     """The Q of findings (annotated by with_bridge_state) in any of these bridge states."""
     return Q(bridge_state__in=[str(state) for state in states])
+
+
+# ---------------------------------------------------------------------------- review states
+# A review moves draft → open → closed and never back; findings are recorded and changed
+# until it closes, because a closed review's findings are what the carry-over rate measures.
+
+REVIEW_NEXT_STATUS: dict[str, str] = {
+    Review.Status.DRAFT: Review.Status.OPEN,
+    Review.Status.OPEN: Review.Status.CLOSED,
+}
+
+
+def review_can_open(review: Review) -> bool:
+    """Only a draft review is opened."""
+    return REVIEW_NEXT_STATUS.get(review.status) == Review.Status.OPEN
+
+
+def review_can_close(review: Review) -> bool:
+    """Only an open review is closed."""
+    return REVIEW_NEXT_STATUS.get(review.status) == Review.Status.CLOSED
+
+
+def review_is_closed(review: Review) -> bool:
+    return review.status == Review.Status.CLOSED
+
+
+def review_accepts_findings(review: Review) -> bool:
+    """Findings are recorded, changed and deleted while the review is not closed."""
+    return not review_is_closed(review)
+
+
+# ---------------------------------------------------------------------------- finding states
+# Pages read the relations from their prefetched rows and services from a locked row:
+# `exists()` on a prefetched relation answers from the cache without a query.
+
+
+def finding_is_dismissed(finding: Finding) -> bool:
+    return finding.dismissed_at is not None
+
+
+def finding_has_carryovers(finding: Finding) -> bool:
+    """Linked to some plan item, accepted or only proposed."""
+    return finding.carryovers.exists()
+
+
+def finding_is_carriable(finding: Finding) -> bool:
+    """A dismissed finding has its disposition; it is not carried as well."""
+    return not finding_is_dismissed(finding)
+
+
+def carry_month_is_later(finding: Finding, month: datetime.date) -> bool:
+    """A finding of month M is carried only into plan items of a month after M."""
+    return month_start(month) > month_start(finding.review.month)
+
+
+def carry_month_q(finding: Finding, prefix: str = "") -> Q:
+    """carry_month_is_later as a filter on plan items (`prefix` reaches them through a
+    relation)."""
+    return Q(**{f"{prefix}month__gt": month_start(finding.review.month)})
+
+
+def finding_is_editable(finding: Finding) -> bool:
+    return review_accepts_findings(finding.review)
+
+
+def finding_department_can_change(finding: Finding) -> bool:
+    """Its carryovers were made by and for its department; once carried it stays there."""
+    return not finding_has_carryovers(finding)
+
+
+def finding_is_deletable(finding: Finding) -> bool:
+    """Editable and never carried: a carried finding is the start of a trace."""
+    return finding_is_editable(finding) and not finding_has_carryovers(finding)
+
+
+def finding_is_dismissible(finding: Finding) -> bool:
+    """Not dismissed yet, and neither carried nor proposed into a plan item (a proposal is
+    withdrawn before the finding is dismissed)."""
+    return (
+        not finding_is_dismissed(finding)
+        and not finding_has_carryovers(finding)
+        and not finding.proposals.exists()
+    )
+
+
+def carryover_is_pending(carryover: Carryover) -> bool:
+    """A carryover proposed into another department's item, waiting for its answer."""
+    return carryover.accepted_at is None
+
+
+def pending_carryover_q(prefix: str = "") -> Q:
+    """carryover_is_pending as a filter; `prefix` reaches the carryover through a relation."""
+    return Q(**{f"{prefix}accepted_at__isnull": True})
+
+
+# ---------------------------------------------------------------------------- permissions
+# Who may act, built on the role predicates of planbridge/rules.py. A page shows an action
+# when the person may act and the object's state allows it (may_* = can_* and state).
+
+
+def can_run_review(user: AnyUser, review: Review | None = None) -> bool:
+    """PMs create, open and close reviews."""
+    return core_rules.is_pm(user)
+
+
+def can_record_finding(user: AnyUser, review: Review) -> bool:
+    """PMs record the findings of a review."""
+    return core_rules.is_pm(user)
+
+
+def can_edit_finding(user: AnyUser, finding: Finding) -> bool:
+    return core_rules.is_pm(user)
+
+
+def can_delete_finding(user: AnyUser, finding: Finding) -> bool:
+    return core_rules.is_pm(user)
+
+
+def can_dismiss_finding(user: AnyUser, finding: Finding) -> bool:
+    """Only PMs dismiss, with a written reason."""
+    return core_rules.is_pm(user)
+
+
+def can_carry_finding(user: AnyUser, finding: Finding) -> bool:
+    """PMs and coordinators of the finding's department carry it (or propose a carry)."""
+    return core_rules.can_manage_department(user, finding.department_id)
+
+
+def can_plan_for_department(user: AnyUser, department_id: int) -> bool:
+    """PMs and the department's coordinators: their carries into its items count at once,
+    they create its items from a finding and answer what others propose to it."""
+    return core_rules.can_manage_department(user, department_id)
+
+
+def can_accept_carryover(user: AnyUser, carryover: Carryover) -> bool:
+    return can_plan_for_department(user, carryover.plan_item.department_id)
+
+
+def can_decline_carryover(user: AnyUser, carryover: Carryover) -> bool:
+    """Those who may accept it decline it; its proposer withdraws it."""
+    return carryover.created_by_id == user.pk or can_accept_carryover(user, carryover)
+
+
+def can_accept_proposal(user: AnyUser, proposal: CarryProposal) -> bool:
+    return can_plan_for_department(user, proposal.department_id)
+
+
+def can_decline_proposal(user: AnyUser, proposal: CarryProposal) -> bool:
+    """Those who may accept it decline it; its proposer withdraws it."""
+    return proposal.proposed_by_id == user.pk or can_accept_proposal(user, proposal)

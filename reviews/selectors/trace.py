@@ -3,7 +3,7 @@ any of them, both ways, in a fixed number of queries."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from goals.models import Goal, Objective, PlanItem
 
@@ -25,11 +25,11 @@ class Trace:
     next_items: list = field(default_factory=list)  # Carryovers out of the findings
 
 
-def _findings():
+def _findings() -> QuerySet[Finding]:
     return Finding.objects.select_related("review", "department")
 
 
-def _carryovers():
+def _carryovers() -> QuerySet[Carryover]:
     return Carryover.objects.select_related(
         "finding__review", "finding__department", "plan_item__department"
     ).order_by("plan_item__month", "pk")
@@ -58,13 +58,16 @@ def trace(kind: str, pk: int) -> Trace:
     elif kind == "finding":
         finding = _findings().get(pk=pk)
         result = Trace(kind, finding, findings=[finding])
-        if finding.evidence_kind in ITEM_EVIDENCE:
-            result.items = list(items_qs.filter(pk=finding.evidence_object_id))
+        evidence_id = finding.evidence_object_id
+        if evidence_id is None:
+            pass  # a finding without evidence starts the chain itself
+        elif finding.evidence_kind in ITEM_EVIDENCE:
+            result.items = list(items_qs.filter(pk=evidence_id))
             result.goals = list(
                 goals_qs.filter(pk__in=[i.goal_id for i in result.items if i.goal_id])
             )
         elif finding.evidence_kind == Finding.EvidenceKind.GOAL:
-            result.goals = list(goals_qs.filter(pk=finding.evidence_object_id))
+            result.goals = list(goals_qs.filter(pk=evidence_id))
     else:
         raise Finding.DoesNotExist(kind)
 

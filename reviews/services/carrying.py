@@ -4,6 +4,7 @@ carries count as a disposition; accepting one clears the flag."""
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,21 +13,21 @@ from django.utils.translation import gettext as _
 from goals import selectors as goals_selectors
 from goals import services as goals_services
 from goals.models import PlanItem
-from planbridge import rules
 from planbridge.models import Department
 from planbridge.periods import add_months, check_dates_in_range, month_end, month_start
 
+from .. import rules
 from ..models import Carryover, CarryProposal, Finding
 from .locking import _locked_finding
 
 
-def _check_carry(actor, finding: Finding, plan_item: PlanItem) -> bool:
+def _check_carry(actor: User, finding: Finding, plan_item: PlanItem) -> bool:
     """Checks the bridge rule and the actor's right; True when the carry is accepted at
     once, False when it is a proposal for another department's coordinator."""
-    if finding.dismissed_at is not None:
+    if not rules.finding_is_carriable(finding):
         raise ValidationError(_("This finding was dismissed; it cannot be carried."))
     review_month = month_start(finding.review.month)
-    if month_start(plan_item.month) <= review_month:
+    if not rules.carry_month_is_later(finding, plan_item.month):
         raise ValidationError(
             _(
                 "A finding of %(month)s can only be carried into a plan item of a later "
@@ -38,16 +39,14 @@ def _check_carry(actor, finding: Finding, plan_item: PlanItem) -> bool:
                 "item_month": plan_item.month.strftime("%Y-%m"),
             }
         )
-    if rules.is_pm(actor):
-        return True
-    if not rules.is_coordinator_of(actor, finding.department_id):
+    if not rules.can_carry_finding(actor, finding):
         raise PermissionDenied(
             _("Only a PM or a coordinator of the finding's department can carry it.")
         )
-    return rules.is_coordinator_of(actor, plan_item.department_id)
+    return rules.can_plan_for_department(actor, plan_item.department_id)
 
 
-def _add_carryover(actor, finding: Finding, plan_item: PlanItem, accepted: bool) -> Carryover:
+def _add_carryover(actor: User, finding: Finding, plan_item: PlanItem, accepted: bool) -> Carryover:
     if Carryover.objects.filter(finding=finding, plan_item=plan_item).exists():
         raise ValidationError(_("This finding is already linked to that plan item."))
     now = timezone.now()
@@ -72,7 +71,7 @@ def _unflag_carried(finding: Finding) -> None:
 
 
 @transaction.atomic
-def finding_carry(*, actor, finding: Finding, plan_item: PlanItem) -> Carryover:
+def finding_carry(*, actor: User, finding: Finding, plan_item: PlanItem) -> Carryover:
     """Carries a finding into an existing plan item of a later month. PMs and coordinators
     carrying into their own department's items are accepted at once (clearing the flag); a
     coordinator carrying into another department's item proposes it to that department."""
@@ -85,7 +84,7 @@ def finding_carry(*, actor, finding: Finding, plan_item: PlanItem) -> Carryover:
 @transaction.atomic
 def finding_carry_new_item(
     *,
-    actor,
+    actor: User,
     finding: Finding,
     department: Department,
     title: str,
@@ -93,7 +92,7 @@ def finding_carry_new_item(
     month: datetime.date | None = None,
     start: datetime.date | None = None,
     due: datetime.date | None = None,
-    owner=None,
+    owner: User | None = None,
 ) -> Carryover:
     """Creates a plan item from a finding (by default in the month after the review's; in the
     review's plan while it lasts, else in the plan covering that month) and carries the
@@ -125,7 +124,7 @@ def finding_carry_new_item(
 
 
 @transaction.atomic
-def carryover_accept(*, actor, carryover: Carryover) -> Carryover:
+def carryover_accept(*, actor: User, carryover: Carryover) -> Carryover:
     """Accepts a proposed carryover (a PM or a coordinator of the item's department); from
     then it counts as the finding's disposition and the finding's flag is cleared."""
     carryover = (
@@ -133,14 +132,14 @@ def carryover_accept(*, actor, carryover: Carryover) -> Carryover:
         .select_related("plan_item", "finding__review")
         .get(pk=carryover.pk)
     )
-    if not rules.can_manage_department(actor, carryover.plan_item.department_id):
+    if not rules.can_accept_carryover(actor, carryover):
         raise PermissionDenied(
             _("Only a coordinator of the plan item's department can accept this proposal.")
         )
-    if carryover.accepted_at is not None:
+    if not rules.carryover_is_pending(carryover):
         raise ValidationError(_("This proposal has already been accepted."))
     finding = _locked_finding(carryover.finding)
-    if finding.dismissed_at is not None:
+    if not rules.finding_is_carriable(finding):
         raise ValidationError(_("This finding was dismissed; it cannot be carried."))
     carryover.accepted_at = timezone.now()
     carryover.accepted_by = actor
@@ -150,26 +149,28 @@ def carryover_accept(*, actor, carryover: Carryover) -> Carryover:
 
 
 @transaction.atomic
-def carryover_decline(*, actor, carryover: Carryover) -> None:
+def carryover_decline(*, actor: User, carryover: Carryover) -> None:
     """Removes a carryover proposal that was not accepted (its proposer withdraws it, or a
     PM or coordinator of the item's department declines it)."""
     carryover = (
         Carryover.objects.select_for_update().select_related("plan_item").get(pk=carryover.pk)
     )
-    if carryover.accepted_at is not None:
+    if not rules.carryover_is_pending(carryover):
         raise ValidationError(_("An accepted carryover cannot be withdrawn."))
-    allowed = carryover.created_by_id == actor.pk or rules.can_manage_department(
-        actor, carryover.plan_item.department_id
-    )
-    if not allowed:
-        raise PermissionDenied(_("You may not decline this proposal."))
+    if not rules.can_decline_carryover(actor, carryover):
+        raise PermissionDenied(
+            _(
+                "Only a PM, a coordinator of the plan item's department or the one who "
+                "proposed it can decline this proposal."
+            )
+        )
     carryover.delete()
 
 
 @transaction.atomic
 def finding_propose_item(
     *,
-    actor,
+    actor: User,
     finding: Finding,
     department: Department,
     title: str,
@@ -202,11 +203,11 @@ def finding_propose_item(
 @transaction.atomic
 def carry_proposal_accept(
     *,
-    actor,
+    actor: User,
     proposal: CarryProposal,
     start: datetime.date | None = None,
     due: datetime.date | None = None,
-    owner=None,
+    owner: User | None = None,
 ) -> Carryover:
     """The receiving department's coordinator (or a PM) accepts a proposed item: the item is
     created through goals.services.plan_item_create and the finding carried into it,
@@ -217,12 +218,12 @@ def carry_proposal_accept(
         .select_related("finding__review", "department")
         .get(pk=proposal.pk)
     )
-    if not rules.can_manage_department(actor, proposal.department_id):
+    if not rules.can_accept_proposal(actor, proposal):
         raise PermissionDenied(
             _("Only a coordinator of the proposed department can accept this proposal.")
         )
     finding = _locked_finding(proposal.finding)
-    if finding.dismissed_at is not None:
+    if not rules.finding_is_carriable(finding):
         raise ValidationError(_("This finding was dismissed; it cannot be carried."))
     item = goals_services.plan_item_create(
         actor=actor,
@@ -248,13 +249,15 @@ def carry_proposal_accept(
 
 
 @transaction.atomic
-def carry_proposal_decline(*, actor, proposal: CarryProposal) -> None:
+def carry_proposal_decline(*, actor: User, proposal: CarryProposal) -> None:
     """The receiving department's coordinator (or a PM) declines a proposed item, or its
     proposer withdraws it."""
     proposal = CarryProposal.objects.select_for_update().get(pk=proposal.pk)
-    allowed = proposal.proposed_by_id == actor.pk or rules.can_manage_department(
-        actor, proposal.department_id
-    )
-    if not allowed:
-        raise PermissionDenied(_("You may not decline this proposal."))
+    if not rules.can_decline_proposal(actor, proposal):
+        raise PermissionDenied(
+            _(
+                "Only a PM, a coordinator of the proposed department or the one who "
+                "proposed it can decline this proposal."
+            )
+        )
     proposal.delete()

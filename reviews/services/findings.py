@@ -1,20 +1,22 @@
 """Findings: recording, editing, deleting, and dismissing with a reason (clears the flag)."""
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planbridge.models import Department
 
+from .. import rules
 from ..models import Finding, Review
-from .locking import _locked_finding, _locked_review, _require_pm
+from .locking import _locked_finding, _locked_review
 
 
 @transaction.atomic
 def finding_create(
     *,
-    actor,
+    actor: User,
     review: Review,
     kind: str,
     title: str,
@@ -26,9 +28,10 @@ def finding_create(
 ) -> Finding:
     """Records a finding in a review that is not closed yet (a closed review's findings are
     what the carry-over rate is measured on, so none are added afterwards)."""
-    _require_pm(actor, _("Only project managers can record findings."))
+    if not rules.can_record_finding(actor, review):
+        raise PermissionDenied(_("Only project managers can record findings."))
     review = _locked_review(review)
-    if review.status == Review.Status.CLOSED:
+    if not rules.review_accepts_findings(review):
         raise ValidationError(_("This review is closed; no findings can be added."))
     if bool(evidence_kind) != (evidence_object_id is not None):
         raise ValidationError(_("An evidence link needs both its kind and its object."))
@@ -51,7 +54,7 @@ def finding_create(
 @transaction.atomic
 def finding_update(
     *,
-    actor,
+    actor: User,
     finding: Finding,
     kind: str,
     title: str,
@@ -60,11 +63,12 @@ def finding_update(
     severity: str = Finding.Severity.MEDIUM,
 ) -> Finding:
     """Changes a finding's wording, kind, severity or owner while its review is not closed."""
-    _require_pm(actor, _("Only project managers can change findings."))
+    if not rules.can_edit_finding(actor, finding):
+        raise PermissionDenied(_("Only project managers can change findings."))
     finding = _locked_finding(finding)
-    if finding.review.status == Review.Status.CLOSED:
+    if not rules.finding_is_editable(finding):
         raise ValidationError(_("This review is closed; its findings can no longer be edited."))
-    if finding.department_id != department.pk and finding.carryovers.exists():
+    if finding.department_id != department.pk and not rules.finding_department_can_change(finding):
         raise ValidationError(
             _("This finding has been carried already; its department can no longer change.")
         )
@@ -76,30 +80,32 @@ def finding_update(
 
 
 @transaction.atomic
-def finding_delete(*, actor, finding: Finding) -> None:
+def finding_delete(*, actor: User, finding: Finding) -> None:
     """Deletes a finding of a review that is not closed, unless it has carryovers."""
-    _require_pm(actor, _("Only project managers can delete findings."))
+    if not rules.can_delete_finding(actor, finding):
+        raise PermissionDenied(_("Only project managers can delete findings."))
     finding = _locked_finding(finding)
-    if finding.carryovers.exists():
+    if rules.finding_has_carryovers(finding):
         raise ValidationError(
             _("This finding has been carried into plan items and cannot be deleted.")
         )
-    if finding.review.status == Review.Status.CLOSED:
+    if not rules.finding_is_deletable(finding):
         raise ValidationError(_("This review is closed; its findings cannot be deleted."))
     finding.delete()
 
 
 @transaction.atomic
-def finding_dismiss(*, actor, finding: Finding, reason: str) -> Finding:
+def finding_dismiss(*, actor: User, finding: Finding, reason: str) -> Finding:
     """Dismisses a finding with a written reason (PM only) and clears its flag."""
-    _require_pm(actor, _("Only project managers can dismiss findings."))
+    if not rules.can_dismiss_finding(actor, finding):
+        raise PermissionDenied(_("Only project managers can dismiss findings."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Write why the finding is dismissed."))
     finding = _locked_finding(finding)
-    if finding.dismissed_at is not None:
+    if rules.finding_is_dismissed(finding):
         raise ValidationError(_("This finding has already been dismissed."))
-    if finding.carryovers.exists() or finding.proposals.exists():
+    if not rules.finding_is_dismissible(finding):
         raise ValidationError(
             _(
                 "This finding has been carried or proposed into a plan item; "

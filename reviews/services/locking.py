@@ -1,15 +1,6 @@
-"""Helpers shared by the review services: the PM check and row locks."""
-
-from django.core.exceptions import PermissionDenied
-
-from planbridge import rules
+"""Row locks shared by the review services."""
 
 from ..models import Finding, Review
-
-
-def _require_pm(actor, message: str) -> None:
-    if not rules.is_pm(actor):
-        raise PermissionDenied(message)
 
 
 def _locked_review(review: Review) -> Review:

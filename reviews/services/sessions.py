@@ -2,47 +2,52 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from planbridge.models import Plan
 from planbridge.periods import check_dates_in_range, month_start
 
+from .. import rules
 from ..models import Review
-from .locking import _locked_review, _require_pm
+from .locking import _locked_review
+
+ONLY_PMS_RUN_REVIEWS = gettext_lazy("Only project managers can run reviews.")
 
 
 @transaction.atomic
-def review_create(*, actor, month: datetime.date, plan: Plan | None = None) -> Review:
+def review_create(*, actor: User, month: datetime.date, plan: Plan | None = None) -> Review:
     """A draft review for the month (stored as its first day), facilitated by the PM;
     one review per month and plan."""
-    _require_pm(actor, _("Only project managers can run reviews."))
+    if not rules.can_run_review(actor):
+        raise PermissionDenied(ONLY_PMS_RUN_REVIEWS)
     check_dates_in_range(month=month, months=("month",))
     month = month_start(month)
-    duplicate = ValidationError(_("There is already a review for this month and plan."))
-    if Review.objects.filter(month=month, plan=plan).exists():
-        raise duplicate
     if plan is not None and not (month_start(plan.start) <= month <= month_start(plan.end)):
         raise ValidationError(_("The month is outside the plan's period."))
     review = Review(month=month, plan=plan, facilitator=actor)
     review.full_clean(validate_constraints=False)
     try:
-        # The unique constraints catch what the check above cannot: a concurrent create.
+        # The unique constraints of Review hold "one review per month and plan", also
+        # against a concurrent create that no check before the insert could see.
         with transaction.atomic():
             review.save()
     except IntegrityError:
-        raise duplicate from None
+        raise ValidationError(_("There is already a review for this month and plan.")) from None
     return review
 
 
 @transaction.atomic
-def review_open(*, actor, review: Review) -> Review:
+def review_open(*, actor: User, review: Review) -> Review:
     """Moves a draft review to open (recording opened_at)."""
-    _require_pm(actor, _("Only project managers can run reviews."))
+    if not rules.can_run_review(actor, review):
+        raise PermissionDenied(ONLY_PMS_RUN_REVIEWS)
     review = _locked_review(review)
-    if review.status != Review.Status.DRAFT:
+    if not rules.review_can_open(review):
         raise ValidationError(_("Only a draft review can be opened."))
     review.status = Review.Status.OPEN
     review.opened_at = timezone.now()
@@ -51,12 +56,13 @@ def review_open(*, actor, review: Review) -> Review:
 
 
 @transaction.atomic
-def review_close(*, actor, review: Review) -> Review:
+def review_close(*, actor: User, review: Review) -> Review:
     """Moves an open review to closed and records closed_at, from which the grace period of
     the bridge rule runs."""
-    _require_pm(actor, _("Only project managers can run reviews."))
+    if not rules.can_run_review(actor, review):
+        raise PermissionDenied(ONLY_PMS_RUN_REVIEWS)
     review = _locked_review(review)
-    if review.status != Review.Status.OPEN:
+    if not rules.review_can_close(review):
         raise ValidationError(_("Only an open review can be closed."))
     review.status = Review.Status.CLOSED
     review.closed_at = timezone.now()

@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from planbridge import periods, rules
+from planbridge import periods
 from planbridge.models import Department
 from planbridge.pages import apply_form_errors, id_or_none, load_or_404, query_without_page
 
-from .. import selectors, services
+from .. import links, rules, selectors, services
 from ..forms import (
     CarryExistingForm,
     CarryNewItemForm,
@@ -20,7 +20,7 @@ from ..forms import (
     FindingFilterForm,
     FindingForm,
 )
-from ..models import Carryover, CarryProposal, Review
+from ..models import Carryover, CarryProposal
 
 # The context flag under which the finding page shows each of its forms.
 SECTION_SHOWN_BY = {
@@ -33,29 +33,40 @@ SECTION_SHOWN_BY = {
 
 def _finding_page(request, finding, *, forms=None, status=200):
     user = request.user
-    is_pm = rules.is_pm(user)
-    may_carry = is_pm or rules.is_coordinator_of(user, finding.department_id)
     target_department = id_or_none(request.GET.get("department"))
     targets = list(selectors.carry_targets(finding, department_id=target_department))
     next_month = periods.add_months(finding.review.month, 1)
+    disposition = selectors.finding_disposition(finding)
     forms = forms or {}
     context = {
         "finding": finding,
         "review": finding.review,
-        "disposition": selectors.finding_disposition(finding),
+        "disposition": disposition,
         "evidence_url": selectors.evidence_url(finding),
-        "may_carry": may_carry and finding.dismissed_at is None,
-        # The service refuses to dismiss a carried or proposed finding: offer no form then.
-        "may_dismiss": is_pm
-        and finding.dismissed_at is None
-        and not finding.carryovers.all()
-        and not finding.proposals.all(),
-        "may_edit": is_pm and finding.review.status != Review.Status.CLOSED,
-        "may_delete": is_pm
-        and finding.review.status != Review.Status.CLOSED
-        and not finding.carryovers.all(),
-        "can_plan_for": rules.coordinated_department_ids(user),
-        "is_pm": is_pm,
+        "trace_url": links.trace_url("finding", finding.pk),
+        # Each form is offered only when its service would accept it (reviews/rules.py).
+        "may_carry": rules.can_carry_finding(user, finding) and rules.finding_is_carriable(finding),
+        "may_dismiss": rules.can_dismiss_finding(user, finding)
+        and rules.finding_is_dismissible(finding),
+        "may_edit": rules.can_edit_finding(user, finding) and rules.finding_is_editable(finding),
+        "may_delete": rules.can_delete_finding(user, finding)
+        and rules.finding_is_deletable(finding),
+        "pending_carryovers": [
+            {
+                "carryover": carryover,
+                "may_answer": rules.can_accept_carryover(user, carryover),
+                "may_withdraw": rules.can_decline_carryover(user, carryover),
+            }
+            for carryover in disposition.proposed
+        ],
+        "pending_proposals": [
+            {
+                "proposal": proposal,
+                "may_answer": rules.can_accept_proposal(user, proposal),
+                "may_withdraw": rules.can_decline_proposal(user, proposal),
+            }
+            for proposal in finding.proposals.all()
+        ],
         "departments": Department.objects.order_by("name"),
         "target_department": target_department,
         "targets": targets,
@@ -94,9 +105,16 @@ def finding_carry_new(request, pk):
         data = form.cleaned_data
         department = data["department"]
         try:
-            if rules.can_manage_department(request.user, department.pk):
+            if rules.can_plan_for_department(request.user, department.pk):
                 carryover = services.finding_carry_new_item(
-                    actor=request.user, finding=finding, **data
+                    actor=request.user,
+                    finding=finding,
+                    department=department,
+                    title=data["title"],
+                    description=data["description"],
+                    month=data["month"],
+                    start=data["start"],
+                    due=data["due"],
                 )
                 messages.success(
                     request,
@@ -151,7 +169,7 @@ def finding_carry(request, pk):
 @require_POST
 def finding_dismiss(request, pk):
     finding = load_or_404(selectors.finding_detail, pk)
-    if not rules.is_pm(request.user):
+    if not rules.can_dismiss_finding(request.user, finding):
         raise PermissionDenied(_("Only project managers can dismiss findings."))
     form = DismissForm(request.POST)
     if form.is_valid():
@@ -170,12 +188,21 @@ def finding_dismiss(request, pk):
 @require_POST
 def finding_edit(request, pk):
     finding = load_or_404(selectors.finding_detail, pk)
-    if not rules.is_pm(request.user):
+    if not rules.can_edit_finding(request.user, finding):
         raise PermissionDenied(_("Only project managers can change findings."))
     form = FindingForm(request.POST, instance=finding)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            services.finding_update(actor=request.user, finding=finding, **form.cleaned_data)
+            services.finding_update(
+                actor=request.user,
+                finding=finding,
+                kind=data["kind"],
+                title=data["title"],
+                detail=data["detail"],
+                department=data["department"],
+                severity=data["severity"],
+            )
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
@@ -289,5 +316,5 @@ def plan_item_findings(request, pk):
     return render(
         request,
         "reviews/_plan_item_findings.html",
-        {"carryovers": selectors.plan_item_findings(pk), "plan_item_id": pk},
+        {"carryovers": selectors.plan_item_findings(pk), "trace_url": links.trace_url("item", pk)},
     )

@@ -8,20 +8,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from planbridge import rules
+from planbridge import rules as core_rules
 from planbridge.pages import apply_form_errors, load_or_404
 
-from .. import selectors, services
+from .. import links, rules, selectors, services
 from ..forms import EvidenceFindingForm, FindingForm, ReviewForm
-from ..models import Review
 
 REVIEWS_PER_PAGE = 24
 
 
 def review_list(request):
     user = request.user
-    is_pm = rules.is_pm(user)
-    coordinated = rules.coordinated_department_ids(user)
+    coordinated = core_rules.coordinated_department_ids(user)
     return render(
         request,
         "reviews/review_list.html",
@@ -31,7 +29,7 @@ def review_list(request):
             ),
             # Posted to review_create, which re-renders its own page on errors.
             "form": ReviewForm(),
-            "can_run": is_pm,
+            "may_create_review": rules.can_run_review(user),
             "pending_carryovers": selectors.pending_carryovers(department_ids=coordinated)
             if coordinated
             else [],
@@ -43,7 +41,7 @@ def review_list(request):
 
 
 def review_create(request):
-    if not rules.is_pm(request.user):
+    if not rules.can_run_review(request.user):
         raise PermissionDenied(_("Only project managers can run reviews."))
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -62,17 +60,22 @@ def review_create(request):
 
 
 def _review_page(request, review, *, finding_form=None, status=200):
-    is_pm = rules.is_pm(request.user)
+    user = request.user
+    may_run = rules.can_run_review(user, review)
     return render(
         request,
         "reviews/review_detail.html",
         {
             "review": review,
+            "plan_url": links.plan_url(review.plan_id) if review.plan_id else "",
             "findings": selectors.review_findings(review),
             "evidence": selectors.review_evidence(review),
             "finding_form": finding_form or FindingForm(),
-            "can_run": is_pm,
-            "can_record": is_pm and review.status != Review.Status.CLOSED,
+            "may_open": may_run and rules.review_can_open(review),
+            "may_close": may_run and rules.review_can_close(review),
+            "is_closed": rules.review_is_closed(review),
+            "may_record": rules.can_record_finding(user, review)
+            and rules.review_accepts_findings(review),
             "grace_days": selectors.grace_period().days,
         },
         status=status,
@@ -117,13 +120,20 @@ def review_close(request, pk):
 @require_POST
 def finding_create(request, pk):
     review = load_or_404(selectors.review_detail, pk)
-    if not rules.is_pm(request.user):
+    if not rules.can_record_finding(request.user, review):
         raise PermissionDenied(_("Only project managers can record findings."))
     form = FindingForm(request.POST)
     if form.is_valid():
+        data = form.cleaned_data
         try:
             finding = services.finding_create(
-                actor=request.user, review=review, **form.cleaned_data
+                actor=request.user,
+                review=review,
+                kind=data["kind"],
+                title=data["title"],
+                detail=data["detail"],
+                department=data["department"],
+                severity=data["severity"],
             )
         except ValidationError as exc:
             apply_form_errors(form, exc)
@@ -138,7 +148,7 @@ def finding_from_evidence(request, pk):
     """One click on an evidence line: a finding prefilled from the line as the server
     assembles it (the posted fields only name the line)."""
     review = load_or_404(selectors.review_detail, pk)
-    if not rules.is_pm(request.user):
+    if not rules.can_record_finding(request.user, review):
         raise PermissionDenied(_("Only project managers can record findings."))
     form = EvidenceFindingForm(request.POST)
     line = None

@@ -41,7 +41,8 @@ def test_everyone_logged_in_reads_the_review_list_and_only_pms_may_run_reviews(
     pm_page = client_for(pm).get(reverse("reviews:review_list"))
     assert member_page.status_code == 200 and pm_page.status_code == 200
     assert reverse("reviews:review_detail", args=[review.pk]) in member_page.content.decode()
-    assert member_page.context["can_run"] is False and pm_page.context["can_run"] is True
+    assert member_page.context["may_create_review"] is False
+    assert pm_page.context["may_create_review"] is True
     assert reverse("reviews:review_create") not in member_page.content.decode()
 
 
