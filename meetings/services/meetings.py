@@ -30,29 +30,24 @@ def meeting_create(
     if plan is not None and not (plan.start <= date <= plan.end):
         raise ValidationError(_("The meeting date must be inside the plan's period."))
     week = week_start(date)
-    # One weekly meeting per plan (or without plan) and week: a second one would split the
-    # week's agenda and count carried action items twice. Locking the plan row serialises
-    # two PMs creating the same week's meeting at once.
-    if plan is not None:
-        Plan.objects.select_for_update().filter(pk=plan.pk).first()
-    duplicate = ValidationError(
-        {
-            "date": _(
-                "This week already has its coordination meeting. Open it from the "
-                "meetings list instead of creating another."
-            )
-        }
-    )
-    if Meeting.objects.filter(plan=plan, week=week).exists():
-        raise duplicate
     meeting = Meeting(date=date, week=week, plan=plan, facilitator=facilitator or actor)
     meeting.full_clean(validate_constraints=False)
     try:
-        # The unique constraints catch what the check above cannot: a concurrent create.
+        # One weekly meeting per plan (or without plan) and week: a second one would split
+        # the week's agenda and count carried action items twice. The unique constraints
+        # hold it, for an existing meeting and for a concurrent create alike; the savepoint
+        # keeps the outer transaction usable for the refusal.
         with transaction.atomic():
             meeting.save()
     except IntegrityError:
-        raise duplicate from None
+        raise ValidationError(
+            {
+                "date": _(
+                    "This week already has its coordination meeting. Open it from the "
+                    "meetings list instead of creating another."
+                )
+            }
+        ) from None
     return meeting
 
 
