@@ -157,7 +157,7 @@ def carry_targets(finding: Finding, *, department_id: int | None = None) -> Quer
     review = finding.review
     items = (
         PlanItem.objects.select_related("department", "plan")
-        .filter(goal_rules.open_plan_item_q(), month__gt=review.month)
+        .filter(goal_rules.open_plan_item_q(), rules.carry_month_q(finding))
         .exclude(carryovers__finding=finding)
     )
     if review.plan_id:
@@ -171,7 +171,7 @@ def pending_carryovers(*, department_ids) -> QuerySet[Carryover]:
     """Carryovers proposed into items of these departments and not accepted yet."""
     return (
         Carryover.objects.filter(
-            accepted_at__isnull=True, plan_item__department_id__in=list(department_ids)
+            rules.pending_carryover_q(), plan_item__department_id__in=list(department_ids)
         )
         .select_related(
             "finding__review", "finding__department", "plan_item__department", "created_by"

@@ -211,8 +211,8 @@ def carry_proposal_accept(
 ) -> Carryover:
     """The receiving department's coordinator (or a PM) accepts a proposed item: the item is
     created through goals.services.plan_item_create and the finding carried into it,
-    accepted at once (clearing the flag); the proposal is removed."""
-    check_dates_in_range(start=start, due=due)
+    accepted at once (clearing the flag); the proposal is removed. The dates are checked
+    by plan_item_create, with the same refusal as any plan item's."""
     proposal = (
         CarryProposal.objects.select_for_update()
         .select_related("finding__review", "department")
