@@ -104,3 +104,15 @@ def test_the_review_page_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("reviews:review_detail", args=[review.pk]))
     assert response.status_code == 200
+
+
+def test_an_accepted_ask_past_its_date_is_evidence_as_it_is_overdue_everywhere(
+    review, plan, departments, pm
+):
+    # One definition of an overdue ask (meetings.rules): still waiting, accepted included.
+    made = make_evidence(plan=plan, departments=departments, author=pm, month=MARCH)
+    ask = made["ask"][0]
+    ask.__class__.objects.filter(pk=ask.pk).update(state="accepted")
+    lines = _by_kind(review_evidence(review))["ask"]
+    assert [line.object_id for line in lines] == [ask.pk]
+    assert "accepted but not done" in lines[0].detail
