@@ -134,7 +134,7 @@ def carryover_accept(*, actor: User, carryover: Carryover) -> Carryover:
     )
     if not rules.can_accept_carryover(actor, carryover):
         raise PermissionDenied(
-            _("Only a coordinator of the plan item's department can accept this proposal.")
+            _("Only a PM or a coordinator of the plan item's department can accept this proposal.")
         )
     if not rules.carryover_is_pending(carryover):
         raise ValidationError(_("This proposal has already been accepted."))
@@ -220,7 +220,7 @@ def carry_proposal_accept(
     )
     if not rules.can_accept_proposal(actor, proposal):
         raise PermissionDenied(
-            _("Only a coordinator of the proposed department can accept this proposal.")
+            _("Only a PM or a coordinator of the proposed department can accept this proposal.")
         )
     finding = _locked_finding(proposal.finding)
     if not rules.finding_is_carriable(finding):

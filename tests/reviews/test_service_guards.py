@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from goals.models import PlanItem
 from reviews import services
@@ -329,6 +329,16 @@ def test_only_the_proposed_department_a_pm_or_the_proposer_declines_a_proposal(
     ):
         services.carry_proposal_decline(actor=sales_coordinator, proposal=proposal)
     assert CarryProposal.objects.filter(pk=proposal.pk).exists()
+
+
+def test_the_decline_refusals_say_who_may_in_chinese_too(
+    sales_coordinator, proposal, proposed_carry
+):
+    with translation.override("zh-hans"):
+        with pytest.raises(PermissionDenied, match="被提议部门的协调人或提议人"):
+            services.carry_proposal_decline(actor=sales_coordinator, proposal=proposal)
+        with pytest.raises(PermissionDenied, match="所属部门的协调人或提议人"):
+            services.carryover_decline(actor=sales_coordinator, carryover=proposed_carry)
 
 
 def test_the_receiving_department_declines_a_proposal(marketing_coordinator, proposal):
