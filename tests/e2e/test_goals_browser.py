@@ -30,6 +30,9 @@ def test_a_coordinator_sees_a_vague_goal_fail_s_then_fixes_it(page, demo):
     assert smart_letter(page, "S").get_attribute("data-passed") == "false"
 
     page.get_by_role("link", name="Edit goal").click()
+    # Until the page's load event htmx has not bound the form's input trigger, and a title
+    # typed before that would never be checked.
+    page.wait_for_url("**/goals/*/edit/")
     page.get_by_label("Title").fill("Collect 2,000 leads at the spring fair")
     smart_letter(page, "S").and_(page.locator('[data-passed="true"]')).wait_for()
     page.get_by_role("button", name="Save goal").click()
