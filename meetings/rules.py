@@ -10,7 +10,7 @@ disagree. "Today" is `planbridge.periods.today()`, the date in TIME_ZONE."""
 
 import datetime
 
-from django.db.models import BooleanField, Case, F, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from planbridge import rules as core_rules
@@ -146,6 +146,16 @@ def action_item_due_is_allowed(*, meeting: Meeting, due: datetime.date) -> bool:
 def weekly_update_week_is_open(week: datetime.date) -> bool:
     """Only the current week's update can be written or changed."""
     return week == week_start(today())
+
+
+def weekly_update_submitted(
+    week: datetime.date, *, department: str = "pk", scope: Q | None = None
+) -> Exists:
+    """The department (the outer row's `department` field) has an update for the week; `scope`
+    narrows which updates count (a meeting's plan)."""
+    return Exists(
+        WeeklyUpdate.objects.filter(scope or Q(), department=OuterRef(department), week=week)
+    )
 
 
 def weekly_update_has_content(*, progress: str, next_week: str, problems: str) -> bool:

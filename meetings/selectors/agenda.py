@@ -106,10 +106,8 @@ def missing_departments(meeting: Meeting) -> QuerySet[Department]:
                 )
             )
         )
-    submitted = WeeklyUpdate.objects.filter(
-        _relevant_to_plan(meeting), department=OuterRef("pk"), week=meeting.week
-    )
-    return expected.filter(~Exists(submitted)).order_by("name")
+    submitted = rules.weekly_update_submitted(meeting.week, scope=_relevant_to_plan(meeting))
+    return expected.filter(~submitted).order_by("name")
 
 
 def agenda_date(meeting: Meeting) -> datetime.date:

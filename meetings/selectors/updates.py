@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from goals.models import PlanItem
 from goals.selectors import current_plan_items
@@ -68,12 +68,12 @@ def departments_missing_update_for(*, user_id: int, week: datetime.date) -> Quer
     """Departments the user coordinates that have no update at all for the week."""
     return Department.objects.filter(
         memberships__user_id=user_id, memberships__role=Membership.Role.COORDINATOR
-    ).filter(~Exists(WeeklyUpdate.objects.filter(department=OuterRef("pk"), week=week)))
+    ).filter(~rules.weekly_update_submitted(week))
 
 
 def reminder_recipient_ids(*, week: datetime.date) -> list[int]:
     """Active coordinators (with an email) of departments with no update for the week."""
-    missing = ~Exists(WeeklyUpdate.objects.filter(department=OuterRef("department"), week=week))
+    missing = ~rules.weekly_update_submitted(week, department="department")
     return list(
         Membership.objects.filter(missing, role=Membership.Role.COORDINATOR, user__is_active=True)
         .exclude(user__email="")
@@ -140,9 +140,7 @@ def this_week_overview(
             weekly_update_queryset().filter(week=week).order_by("department__name", "pk")[:200]
         )
         overview.missing_departments = list(
-            Department.objects.filter(
-                ~Exists(WeeklyUpdate.objects.filter(department=OuterRef("pk"), week=week))
-            ).order_by("name")[:200]
+            Department.objects.filter(~rules.weekly_update_submitted(week)).order_by("name")[:200]
         )
     overview.meetings = list(
         Meeting.objects.select_related("plan", "facilitator").filter(week=week).order_by("date")
