@@ -7,4 +7,17 @@ class PlanbridgeConfig(AppConfig):
     verbose_name = _("PlanBridge")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import registry, signals  # noqa: F401
+
+        registry.register_nav(
+            registry.NavEntry(key="dashboard", label=_("Dashboard"), url_name="dashboard", order=0)
+        )
+        registry.register_nav(
+            registry.NavEntry(
+                key="plans",
+                label=_("Plans"),
+                url_name="plan_list",
+                order=10,
+                url_name_prefix="plan",
+            )
+        )

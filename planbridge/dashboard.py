@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goals import selectors as goals_selectors
-from planbridge import periods, rules
+from planbridge import periods, registry, rules
 from planbridge.forms import MonthField
 from planbridge.models import Department, Plan
 from planbridge.pages import query_without_page
@@ -190,6 +190,8 @@ def dashboard(request):
             "rows": rows,
             "total": total,
             "pending": pending,
+            # The proposals are answered on the reviews pages.
+            "pending_url": registry.nav_url("reviews"),
             "month_totals": [(month, counts.rate(month=month)) for month in months],
             "weeks": weeks,
             "conflict_count": len(conflicts),

@@ -10,12 +10,11 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from goals import selectors as goal_selectors
-from reviews import selectors as review_selectors
 
-from . import selectors
+from . import registry, selectors
 
 
-def _document_context(plan) -> dict:
+def _document_context(request, plan, *, format: str) -> dict:
     departments = goal_selectors.plan_document(plan)
     return {
         "plan": plan,
@@ -23,7 +22,10 @@ def _document_context(plan) -> dict:
         # Sections 2 and 5 list only the departments with goals / with items.
         "goal_groups": [group for group in departments if group.goals],
         "action_groups": [group for group in departments if group.actions],
-        "review_summary": review_selectors.plan_review_summary(plan),
+        # "Summary and feedback" ends with what other apps add (the reviews of the plan).
+        "summary_sections": registry.render_sections(
+            "plan_document_summary", plan, format=format, request=request
+        ),
     }
 
 
@@ -33,12 +35,15 @@ def _filename(plan, extension: str) -> str:
 
 def plan_document(request, pk):
     plan = get_object_or_404(selectors.plan_list(), pk=pk)
-    return render(request, "planbridge/plan_document.html", _document_context(plan))
+    return render(
+        request, "planbridge/plan_document.html", _document_context(request, plan, format="html")
+    )
 
 
 def plan_document_markdown(request, pk):
     plan = get_object_or_404(selectors.plan_list(), pk=pk)
-    text = render_to_string("planbridge/plan_document.md", _document_context(plan), request)
+    context = _document_context(request, plan, format="md")
+    text = render_to_string("planbridge/plan_document.md", context, request)
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(plan, "md")}"'
     return response

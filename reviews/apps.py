@@ -5,3 +5,48 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("Monthly reviews")
+
+    def ready(self):
+        from planbridge import registry
+
+        from .models import Finding
+        from .selectors import plan_review_summary
+
+        registry.register_object_page(Finding, "reviews:finding_detail")
+        registry.register_nav(
+            registry.NavEntry(
+                key="reviews",
+                label=_("Reviews"),
+                url_name="reviews:review_list",
+                order=40,
+                namespaces=("reviews",),
+            )
+        )
+        registry.register_user_menu(
+            registry.MenuEntry(
+                key="my_digest", label=_("My digest"), url_name="reviews:my_digest", order=10
+            )
+        )
+        # The plan item page shows the findings the item came from.
+        registry.register_panel(
+            "plan_item_detail",
+            registry.Panel(
+                key="findings",
+                label=_("Findings this item came from"),
+                url_name="reviews:plan_item_findings",
+                order=10,
+            ),
+        )
+        # The plan document's "Summary and feedback" lists the plan's reviews and findings.
+        registry.register_section(
+            "plan_document_summary",
+            registry.Section(
+                key="reviews",
+                template_for={
+                    "html": "reviews/_plan_summary.html",
+                    "md": "reviews/_plan_summary.md",
+                },
+                context=lambda plan: {"review_summary": plan_review_summary(plan)},
+                order=10,
+            ),
+        )

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from planbridge import periods
+from planbridge import periods, registry
 from planbridge import rules as core_rules
 from planbridge.models import Department, Plan
 from planbridge.pages import apply_form_errors, id_or_none, query_without_page
@@ -159,6 +159,7 @@ def _item_page(request, pk, status_form=None, status=200):
             "may_edit": rules.can_edit_plan_item(request.user, item),
             "may_set_status": may_set_status,
             "status_form": status_form,
+            "panels": registry.panels("plan_item_detail", item.pk),
         },
         status=status,
     )

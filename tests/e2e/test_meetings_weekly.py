@@ -34,7 +34,7 @@ def test_update_ask_decline_and_the_meeting_agenda(page, demo):
     login(page, "marketing.coordinator")
     page.goto("/weekly/")
     # The demo's overdue ask for sales material, and the new one.
-    expect(page.get_by_test_id("asks-to-us-count")).to_have_text("2")
+    expect(page.get_by_test_id("weekly-badge")).to_have_text("2")
     page.get_by_test_id("asks-to-us").get_by_role("link", name="Launch checklist review").click()
     answer = page.get_by_test_id("ask-answer-form")
     answer.get_by_label("Answer").select_option(label="Decline")

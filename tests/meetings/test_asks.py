@@ -255,7 +255,7 @@ def test_the_navigation_counts_open_asks_to_the_coordinator_departments(
     assert asks_to_us_count(dev_coordinator) == 3
     page = client_for(dev_coordinator).get(reverse("meetings:ask_list"))
     assert page.context["asks_to_us_count"] == 3
-    assert 'data-testid="asks-to-us-count">3<' in page.content.decode()
+    assert 'data-testid="weekly-badge">3<' in page.content.decode()
     # Members read asks but do not answer them: no badge.
     assert client_for(dev_member).get(reverse("meetings:ask_list")).context["asks_to_us_count"] == 0
 

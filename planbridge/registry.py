@@ -1,0 +1,174 @@
+"""What the apps add to pages they do not own (docs/architecture.md "Where code goes"): the
+main navigation, the user menu, the page of each kind of row, and slots — a panel an app's
+page loads from another app (by URL, with htmx) or a section it renders into another app's
+page. Each app registers its entries in its AppConfig.ready(); templates iterate what they
+are given and name no other app's URLs or templates. Registering the same key again replaces
+the entry (ready() may run more than once in tests)."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString
+
+Label = str | Promise
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A section of the main navigation; it is marked current on the pages of the URL
+    namespaces in `namespaces` and on the URL names starting with `url_name_prefix`."""
+
+    key: str
+    label: Label
+    url_name: str
+    order: int
+    namespaces: tuple[str, ...] = ()
+    url_name_prefix: str | None = None
+    # A number shown beside the label (None or 0 shows nothing), and what it means.
+    badge: Callable[[HttpRequest], int | None] | None = None
+    badge_title: Label = ""
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A link of the user menu (the drop-down under the user's name)."""
+
+    key: str
+    label: Label
+    url_name: str
+    order: int
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A panel of another app's page, loaded from `url_name` with the page's object id;
+    `label` names it before it has loaded (and without JavaScript)."""
+
+    key: str
+    label: Label
+    url_name: str
+    order: int
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section rendered into another app's page: `template_for[format]` with the context
+    `context(obj)` returns."""
+
+    key: str
+    template_for: Mapping[str, str]
+    context: Callable[[Any], dict[str, Any]]
+    order: int
+
+
+@dataclass
+class _Registry:
+    navigation: dict[str, NavEntry] = field(default_factory=dict)
+    user_menu: dict[str, MenuEntry] = field(default_factory=dict)
+    panels: dict[str, dict[str, Panel]] = field(default_factory=dict)
+    sections: dict[str, dict[str, Section]] = field(default_factory=dict)
+    # model label ("goals.goal") -> the URL name of its page, which takes the row's id
+    object_pages: dict[str, str] = field(default_factory=dict)
+
+
+_registry = _Registry()
+
+
+def register_nav(entry: NavEntry) -> None:
+    _registry.navigation[entry.key] = entry
+
+
+def register_user_menu(entry: MenuEntry) -> None:
+    _registry.user_menu[entry.key] = entry
+
+
+def register_panel(slot: str, panel: Panel) -> None:
+    _registry.panels.setdefault(slot, {})[panel.key] = panel
+
+
+def register_section(slot: str, section: Section) -> None:
+    _registry.sections.setdefault(slot, {})[section.key] = section
+
+
+def register_object_page(model: type[models.Model], url_name: str) -> None:
+    """`url_name` (taking the row's id) is the page of each row of `model`."""
+    _registry.object_pages[model._meta.label_lower] = url_name
+
+
+def object_url(obj: models.Model) -> str:
+    """The page of a row whose app registered one (the `page_url` template filter)."""
+    return reverse(_registry.object_pages[obj._meta.label_lower], args=[obj.pk])
+
+
+def _current_key(request: HttpRequest, entries: list[NavEntry]) -> str | None:
+    match = getattr(request, "resolver_match", None)
+    namespace = match.namespace if match else ""
+    url_name = (match.url_name if match else "") or ""
+    for entry in entries:
+        if namespace and namespace in entry.namespaces:
+            return entry.key
+    for entry in entries:
+        if not namespace and (
+            url_name == entry.url_name
+            or (entry.url_name_prefix and url_name.startswith(entry.url_name_prefix))
+        ):
+            return entry.key
+    return None
+
+
+def navigation(request: HttpRequest) -> list[dict[str, Any]]:
+    """The main navigation in order, with the current section marked and badges counted."""
+    entries = sorted(_registry.navigation.values(), key=lambda entry: entry.order)
+    current = _current_key(request, entries)
+    return [
+        {
+            "key": entry.key,
+            "label": entry.label,
+            "url": reverse(entry.url_name),
+            "active": entry.key == current,
+            "badge": entry.badge(request) if entry.badge else None,
+            "badge_title": entry.badge_title,
+        }
+        for entry in entries
+    ]
+
+
+def user_menu() -> list[dict[str, Any]]:
+    """The apps' links of the user menu, in order."""
+    entries = sorted(_registry.user_menu.values(), key=lambda entry: entry.order)
+    return [
+        {"key": entry.key, "label": entry.label, "url": reverse(entry.url_name)}
+        for entry in entries
+    ]
+
+
+def nav_url(key: str) -> str:
+    """The landing page of a navigation section, for a page that links to it."""
+    return reverse(_registry.navigation[key].url_name)
+
+
+def panels(slot: str, *args: Any) -> list[dict[str, Any]]:
+    """The panels registered for `slot`, in order, each with its URL built from `args`."""
+    entries = sorted(_registry.panels.get(slot, {}).values(), key=lambda panel: panel.order)
+    return [
+        {"key": panel.key, "label": panel.label, "url": reverse(panel.url_name, args=args)}
+        for panel in entries
+    ]
+
+
+def render_sections(
+    slot: str, obj: Any, *, format: str = "html", request: HttpRequest | None = None
+) -> list[SafeString]:
+    """The sections registered for `slot`, rendered for `obj` in `format` ("html", "md")."""
+    sections = sorted(_registry.sections.get(slot, {}).values(), key=lambda s: s.order)
+    return [
+        render_to_string(section.template_for[format], section.context(obj), request)
+        for section in sections
+        if format in section.template_for
+    ]
