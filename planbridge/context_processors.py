@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from . import registry
+from . import registry, rules
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -9,4 +9,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_items": registry.navigation(request), "user_menu_items": registry.user_menu()}
+    return {
+        "nav_items": registry.navigation(request),
+        "user_menu_items": registry.user_menu(),
+        "may_use_admin": rules.can_use_admin(user),
+    }

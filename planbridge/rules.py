@@ -52,6 +52,11 @@ def is_coordinator(user: AnyUser) -> bool:
     return bool(coordinated_department_ids(user))
 
 
+def can_use_admin(user: AnyUser) -> bool:
+    """Staff users enter the Django admin (its own rule, shown as a menu link)."""
+    return user.is_authenticated and user.is_staff
+
+
 def can_save_plan(user: AnyUser, plan: Plan | None = None) -> bool:
     """PMs create and change plans."""
     return is_pm(user)

@@ -97,3 +97,14 @@ def test_the_current_section_is_marked(pm, url_name, current):
     page.force_login(pm)
     items = page.get(reverse(url_name)).context["nav_items"]
     assert [item["key"] for item in items if item["active"]] == [current]
+
+
+@pytest.mark.django_db
+def test_only_staff_see_the_administration_link(pm, dev_coordinator):
+    admin_link = f'href="{reverse("admin:index")}"'
+    pm.is_staff = True
+    pm.save(update_fields=["is_staff"])
+    for user, shown in ((pm, True), (dev_coordinator, False)):
+        page = Client()
+        page.force_login(user)
+        assert (admin_link in page.get(reverse("dashboard")).content.decode()) is shown
