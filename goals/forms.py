@@ -17,10 +17,7 @@ def _users():
 
 
 def _managed_departments(user):
-    departments = Department.objects.order_by("name")
-    if core_rules.is_pm(user):
-        return departments
-    return departments.filter(pk__in=core_rules.coordinated_department_ids(user))
+    return Department.objects.filter(core_rules.managed_departments_q(user)).order_by("name")
 
 
 class UserChoiceField(forms.ModelChoiceField):

@@ -5,6 +5,7 @@ results are cached on the user object for the request."""
 from typing import TypeAlias
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q
 
 from .models import PM_GROUP, Membership, Plan
 
@@ -65,3 +66,8 @@ def can_save_plan(user: AnyUser, plan: Plan | None = None) -> bool:
 def can_manage_department(user: AnyUser, department_id: int) -> bool:
     """PMs manage every department; coordinators their own."""
     return is_pm(user) or is_coordinator_of(user, department_id)
+
+
+def managed_departments_q(user: AnyUser) -> Q:
+    """can_manage_department as a filter on Department, for choice lists."""
+    return Q() if is_pm(user) else Q(pk__in=coordinated_department_ids(user))
