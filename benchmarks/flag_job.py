@@ -5,11 +5,12 @@ departments, 9,980 coordinators, 20 facilitators, about 900,000 carryovers) with
 generate_series SQL, arranged so that every department and every facilitator has flagged
 findings (10,000 digest recipients from 250,000 findings up), then prints:
 
-* the flag job (reviews.digests.unlinked_findings_flag: Django's queryset .update()) next to
-  the equivalent hand-written SQL UPDATE, run in the same process on the same data;
-* the digest run for 10,000 recipients (scheduling, then one send per delivery to Django's
-  in-memory mail backend): the recipients counted in the database, the emails sent, time and
-  number of SQL queries.
+* the flag job (reviews.services.flagging.unlinked_findings_flag: Django's queryset
+  .update()) next to the equivalent hand-written SQL UPDATE, run in the same process on the
+  same data;
+* the digest run for 10,000 recipients (scheduling into the outbox, then one send per outbox
+  message to Django's in-memory mail backend): the recipients counted in the database, the
+  emails sent, time and number of SQL queries.
 
 Not a test (pytest does not collect benchmarks/). Run from the project root:
 
@@ -220,8 +221,8 @@ def _reset_flags(connection) -> None:
 def _bench_flag_job(connection) -> None:
     from django.utils import timezone
 
-    from reviews.digests import unlinked_findings_flag
     from reviews.selectors import grace_period
+    from reviews.services.flagging import unlinked_findings_flag
 
     def orm():
         return unlinked_findings_flag(now=timezone.now())
@@ -275,8 +276,10 @@ class QueryCounter:
 def _bench_digests(connection) -> None:
     from django.core import mail
 
-    from reviews import digests
+    from planbridge import outbox
     from reviews.models import Finding
+    from reviews.selectors.digests import digest_recipients
+    from reviews.services.digests import digests_schedule
 
     # The flag job has just changed tens of thousands of rows; without fresh statistics the
     # planner believes no finding is flagged and scans every flagged one for each recipient.
@@ -285,7 +288,7 @@ def _bench_digests(connection) -> None:
         cursor.execute("ANALYZE reviews_finding")
     flagged = Finding.objects.filter(flagged_at__isnull=False).count()
     # Counted in the database (not derived from the constants), before anything is scheduled.
-    recipients = digests.digest_recipients().count()
+    recipients = digest_recipients().count()
     mail.outbox = []
     print(f"\nDigest run ({flagged:,} flagged findings, {recipients:,} recipients):")
     if recipients < RECIPIENTS:
@@ -293,13 +296,13 @@ def _bench_digests(connection) -> None:
     schedule_queries, send_queries = QueryCounter(), QueryCounter()
     started = time.perf_counter()
     with connection.execute_wrapper(schedule_queries):
-        delivery_ids = digests.digests_schedule(enqueue=False)
+        delivery_ids = digests_schedule(queue=False)
     scheduled = time.perf_counter() - started
     outcomes: dict[str, int] = {}
     started = time.perf_counter()
     with connection.execute_wrapper(send_queries):
         for pk in delivery_ids:
-            outcome = digests.digest_delivery_send(delivery_id=pk)
+            outcome = outbox.outbox_message_send(message_pk=pk)
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     sent = time.perf_counter() - started
     listed = sum(message.body.count("\n* ") for message in mail.outbox)
@@ -321,9 +324,9 @@ def _bench_digests(connection) -> None:
     rerun = QueryCounter()
     started = time.perf_counter()
     with connection.execute_wrapper(rerun):
-        again = digests.digests_schedule(enqueue=False)
+        again = digests_schedule(queue=False)
     print(
-        f"  same-day re-run: {len(again)} deliveries to send, "
+        f"  same-day re-run: {len(again)} new digests, "
         f"{(time.perf_counter() - started) * 1000:.1f} ms, {rerun.count} queries"
     )
 

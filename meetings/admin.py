@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ActionItem, Ask, Meeting, ReminderDelivery, WeeklyUpdate
+from .models import ActionItem, Ask, Meeting, WeeklyUpdate
 
 
 @admin.register(WeeklyUpdate)
@@ -37,11 +37,3 @@ class ActionItemAdmin(SimpleHistoryAdmin):
     list_display = ["title", "owner", "department", "due", "status"]
     list_filter = ["status", "department"]
     list_select_related = ["owner", "department"]
-
-
-@admin.register(ReminderDelivery)
-class ReminderDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["user", "week", "status", "attempts", "sent_at"]
-    list_filter = ["status", "week"]
-    list_select_related = ["user"]
-    readonly_fields = ["claimed_at"]

@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Department, Membership, Plan, Profile
+from .models import Department, Membership, OutboxMessage, Plan, Profile
+from .outbox import outbox_messages_retry
 
 
 class MembershipInline(admin.TabularInline):
@@ -39,3 +42,36 @@ class ProfileAdmin(SimpleHistoryAdmin):
     list_display = ["user", "language", "digest_opt_out"]
     list_filter = ["language", "digest_opt_out"]
     search_fields = ["user__username"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["kind", "recipient", "state", "attempts", "created_at", "sent_at", "last_error"]
+    list_filter = ["state", "kind", "channel"]
+    search_fields = ["recipient__username", "address", "dedupe_key"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+    # The outbox is written by the send path only: the admin reads it and retries failures.
+    readonly_fields = [field.name for field in OutboxMessage._meta.fields]
+    actions = ["retry_failed_messages"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(
+        description=_("Retry the selected failed or unconfirmed messages"), permissions=["change"]
+    )
+    def retry_failed_messages(self, request, queryset):
+        # Only failed and unknown-outcome messages go back to pending (planbridge.outbox): a
+        # sent one is never resent.
+        count = outbox_messages_retry(message_pks=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d message was queued again.",
+                "%(count)d messages were queued again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )

@@ -133,3 +133,68 @@ class Profile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class OutboxMessage(models.Model):
+    """One message that leaves the system, on one channel, to one recipient (docs/architecture.md
+    "Jobs"). Apps hand it rendered text and ids; the core claims it before sending (a lease),
+    retries it with backoff and resends it when a worker died holding the lease. The dedupe key
+    is unique: enqueueing the same message twice keeps the first."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        # The server may or may not have taken it (the connection broke after the message
+        # data went out): not retried by itself, so that nobody gets it twice unasked.
+        UNKNOWN = "unknown", _("Outcome unknown")
+
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.EMAIL
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="outbox_messages",
+        verbose_name=_("recipient"),
+    )
+    address = models.CharField(_("address"), max_length=254)
+    kind = models.CharField(_("kind"), max_length=40)
+    dedupe_key = models.CharField(_("dedupe key"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=255)
+    text = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        constraints = [
+            models.UniqueConstraint(fields=["dedupe_key"], name="outboxmessage_dedupe_key"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["state", "updated_at"],
+                condition=Q(state__in=["pending", "sending"]),
+                name="outboxmessage_unfinished",
+            ),
+            models.Index(fields=["kind", "recipient"], name="outboxmessage_kind_recipient"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} · {self.recipient} · {self.get_state_display()}"

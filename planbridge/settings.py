@@ -291,17 +291,27 @@ if env_bool("PLANBRIDGE_DEMO_SCHEDULE", default=False):
         "task": "reviews.send_unlinked_digests",
         "schedule": 40.0,
     }
-# SMTP failures of a digest are retried this many times with exponential backoff and jitter
-# (the first wait is about BASE seconds); reviews.digests caps the whole retry window below
-# CELERY_BROKER_VISIBILITY_TIMEOUT so that Redis never hands a waiting retry to a second worker.
 # A flag run that flags at least this many findings refreshes the table's statistics at once.
 PLANBRIDGE_FLAG_ANALYZE_MIN_ROWS = env_number("PLANBRIDGE_FLAG_ANALYZE_MIN_ROWS", 10_000, minimum=0)
-PLANBRIDGE_DIGEST_MAX_RETRIES = env_number(
-    "PLANBRIDGE_DIGEST_MAX_RETRIES", 5, minimum=0, maximum=20
+
+# The outbox (planbridge.outbox) sends every message: digests, reminders. A refused or
+# unreachable server is retried this many times with exponential backoff and jitter (the first
+# wait is about BASE seconds); the whole retry window is capped below
+# CELERY_BROKER_VISIBILITY_TIMEOUT so that Redis never hands a waiting retry to a second worker.
+# Every few minutes planbridge.send_outbox queues again what no worker finished (a lapsed lease).
+PLANBRIDGE_OUTBOX_MAX_RETRIES = env_number(
+    "PLANBRIDGE_OUTBOX_MAX_RETRIES", 5, minimum=0, maximum=20
 )
-PLANBRIDGE_DIGEST_RETRY_BASE_SECONDS = env_number(
-    "PLANBRIDGE_DIGEST_RETRY_BASE_SECONDS", 30.0, kind=float, minimum=0.1
+PLANBRIDGE_OUTBOX_RETRY_BASE_SECONDS = env_number(
+    "PLANBRIDGE_OUTBOX_RETRY_BASE_SECONDS", 30.0, kind=float, minimum=0.1
 )
+PLANBRIDGE_OUTBOX_RECOVER_MINUTES = env_number(
+    "PLANBRIDGE_OUTBOX_RECOVER_MINUTES", 5, minimum=1, maximum=60
+)
+CELERY_BEAT_SCHEDULE["planbridge-send-outbox"] = {
+    "task": "planbridge.send_outbox",
+    "schedule": crontab(minute=f"*/{PLANBRIDGE_OUTBOX_RECOVER_MINUTES}"),
+}
 
 # Weekly-update reminder (meetings.tasks): coordinators whose department has not submitted
 # the week's update are emailed once the week reaches this weekday (0 = Monday … 6 = Sunday)

@@ -1,7 +1,44 @@
+"""Scheduled and queued work of the core (docs/architecture.md "Jobs"): the outbox's sends and
+its recovery run. Both are idempotent (a send claims its row first), hence acks_late."""
+
 from celery import shared_task
+from django.conf import settings
+
+from . import outbox
 
 
 @shared_task(name="planbridge.ping")
 def ping(payload: str = "pong") -> str:
     """A trivial task that proves the broker and a worker are wired (healthz and smoke tests)."""
     return payload
+
+
+@shared_task(
+    bind=True,
+    name="planbridge.send_outbox_message",
+    acks_late=True,
+    time_limit=outbox.send_time_limit(),
+    soft_time_limit=outbox.send_time_limit() - 10,
+    # The row's attempts bound the retries (planbridge.outbox.max_attempts), also across
+    # recoveries; Celery's own count only sets the countdown.
+    max_retries=None,
+)
+def send_outbox_message(self, message_pk: int) -> str:
+    """Sends one outbox message (by primary key); a refused or unreachable server is retried
+    with backoff and jitter until its attempts are used up, then the message is `failed`."""
+    outcome = outbox.outbox_message_send(message_pk=message_pk)
+    if outcome == outbox.RETRY:
+        raise self.retry(countdown=outbox.retry_countdown(self.request.retries))
+    return outcome
+
+
+@shared_task(
+    name="planbridge.send_outbox",
+    acks_late=True,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+)
+def send_outbox() -> int:
+    """Every few minutes: queues again each message no worker finished (lost task, lapsed
+    lease); returns how many."""
+    return len(outbox.outbox_recover())

@@ -1,10 +1,7 @@
-from django.contrib import admin, messages
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .digests import digest_deliveries_retry
-from .models import Carryover, CarryProposal, DigestDelivery, Finding, Review
+from .models import Carryover, CarryProposal, Finding, Review
 
 
 class FindingInline(admin.TabularInline):
@@ -41,28 +38,3 @@ class CarryProposalAdmin(SimpleHistoryAdmin):
     list_display = ["title", "finding", "department", "month", "proposed_by", "created_at"]
     list_filter = ["department"]
     list_select_related = ["finding", "department", "proposed_by"]
-
-
-@admin.register(DigestDelivery)
-class DigestDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["user", "date", "status", "attempts", "sent_at", "last_error"]
-    list_filter = ["status", "date"]
-    search_fields = ["user__username"]
-    list_select_related = ["user"]
-    readonly_fields = ["message_id", "attempts", "last_error", "sent_at", "finding_count"]
-    actions = ["retry_failed_deliveries"]
-
-    @admin.action(description=_("Retry the selected failed digests"), permissions=["change"])
-    def retry_failed_deliveries(self, request, queryset):
-        # Only failed deliveries go back to pending (reviews.digests): a sent one is never resent.
-        count = digest_deliveries_retry(delivery_ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d failed digest was queued again.",
-                "%(count)d failed digests were queued again.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS if count else messages.WARNING,
-        )

@@ -3,10 +3,10 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import digests
+from .selectors.digests import digest_preview
 
 
 @require_GET
 def my_digest(request):
-    preview = digests.digest_preview(user=request.user)
+    preview = digest_preview(user=request.user)
     return render(request, "reviews/my_digest.html", {"preview": preview})

@@ -1,4 +1,5 @@
-"""Monthly reviews, their findings, where findings were carried, and digest deliveries.
+"""Monthly reviews, their findings and where findings were carried (digests go through the
+core's outbox, planbridge.models.OutboxMessage).
 
 The bridge rule (docs/architecture.md): every finding of a closed review gets a disposition, carried
 (an accepted Carryover into a later month's plan item) or dismissed with a reason; one
@@ -208,46 +209,6 @@ class Carryover(models.Model):
 
     def __str__(self):
         return f"{self.finding} → {self.plan_item}"
-
-
-class DigestDelivery(models.Model):
-    """One digest email for one user on one day: claimed before sending, never doubled."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="digest_deliveries",
-        verbose_name=_("user"),
-    )
-    date = models.DateField(_("date"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
-    finding_count = models.PositiveIntegerField(_("findings"), default=0)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-date", "user"]
-        verbose_name = _("digest delivery")
-        verbose_name_plural = _("digest deliveries")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "date"], name="digestdelivery_one_per_day"),
-        ]
-        indexes = [models.Index(fields=["status", "date"], name="digestdelivery_status_date")]
-
-    def __str__(self):
-        return f"{self.user} · {self.date} · {self.status}"
 
 
 class CarryProposal(models.Model):

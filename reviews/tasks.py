@@ -1,16 +1,17 @@
 """Scheduled work of reviews (docs/architecture.md "Jobs"): the daily flag job and the daily
-digests. The beat entries are in settings.CELERY_BEAT_SCHEDULE (UTC).
+digests. The beat entries are in settings.CELERY_BEAT_SCHEDULE (UTC); the digests themselves
+are sent by the core's outbox (planbridge.tasks.send_outbox_message).
 
-Every task here is idempotent, so each uses acks_late (a worker dying mid-task leaves the
-message to be delivered again): the flag job is one UPDATE guarded by "flagged_at IS NULL",
-scheduling relies on the (user, date) unique constraint, and a send claims its
-DigestDelivery row before any email leaves, so a second delivery of the message sends nothing.
+Both tasks are idempotent, so each uses acks_late (a worker dying mid-task leaves the message
+to be delivered again): the flag job is one UPDATE guarded by "flagged_at IS NULL", and
+scheduling relies on the outbox's unique dedupe key (one digest per user and day).
 """
 
 from celery import shared_task
 from django.conf import settings
 
-from . import digests
+from .services.digests import digests_schedule
+from .services.flagging import unlinked_findings_flag
 
 
 @shared_task(
@@ -21,7 +22,7 @@ from . import digests
 )
 def flag_unlinked_findings() -> int:
     """Flags the findings not carried or dismissed within the grace period; returns how many."""
-    return digests.unlinked_findings_flag()
+    return unlinked_findings_flag()
 
 
 @shared_task(
@@ -31,24 +32,5 @@ def flag_unlinked_findings() -> int:
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
 )
 def send_unlinked_digests() -> int:
-    """Schedules today's digests and queues one send task per delivery; returns how many."""
-    return len(digests.digests_schedule(enqueue=True))
-
-
-@shared_task(
-    bind=True,
-    name="reviews.send_digest",
-    acks_late=True,
-    # One SMTP conversation: connect, send, quit, each bounded by EMAIL_TIMEOUT.
-    time_limit=settings.EMAIL_TIMEOUT * 6 + 30,
-    soft_time_limit=settings.EMAIL_TIMEOUT * 6,
-    max_retries=settings.PLANBRIDGE_DIGEST_MAX_RETRIES,
-)
-def send_digest(self, delivery_id: int) -> str:
-    """Sends one DigestDelivery (by primary key); an SMTP failure is retried with backoff
-    and jitter until max_retries, after which the delivery is `failed` with its error."""
-    final = self.request.retries >= self.max_retries
-    outcome = digests.digest_delivery_send(delivery_id=delivery_id, final_attempt=final)
-    if outcome == digests.RETRY:
-        raise self.retry(countdown=digests.retry_countdown(self.request.retries))
-    return outcome
+    """Hands today's digests to the outbox (sent by its own tasks); returns how many."""
+    return len(digests_schedule())

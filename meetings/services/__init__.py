@@ -4,7 +4,7 @@ transaction and raises ValidationError / PermissionDenied when a rule is broken.
 from .asks import ask_answer, ask_raise
 from .calendar import calendar_token_regenerate, calendar_token_revoke
 from .meetings import action_item_create, action_item_set_status, meeting_create, meeting_record
-from .reminders import reminder_claim, reminder_deadline, reminder_deliver
+from .reminders import reminder_deadline, reminder_enqueue, reminder_key
 from .updates import CONCURRENT_EDIT_MESSAGE, weekly_update_submit
 
 __all__ = [
@@ -17,8 +17,8 @@ __all__ = [
     "calendar_token_revoke",
     "meeting_create",
     "meeting_record",
-    "reminder_claim",
     "reminder_deadline",
-    "reminder_deliver",
+    "reminder_enqueue",
+    "reminder_key",
     "weekly_update_submit",
 ]

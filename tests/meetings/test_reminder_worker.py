@@ -1,13 +1,14 @@
 """The reminder job once through a real Celery worker on Redis and PostgreSQL, the way beat
-sends it: two runs queued back to back still give one email per coordinator."""
+sends it: two runs queued back to back still give one email per coordinator, sent by the
+outbox's own tasks."""
 
 import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
-from meetings.models import ReminderDelivery
 from meetings.tasks import send_weekly_update_reminders
+from planbridge.models import OutboxMessage
 from tests.services import SERVICES
 from tests.workers import wait_for
 
@@ -22,9 +23,7 @@ def test_a_real_worker_sends_one_reminder_per_coordinator(worker_app, settings, 
         send_weekly_update_reminders.apply_async()
         send_weekly_update_reminders.apply_async()
         assert wait_for(
-            lambda: (
-                ReminderDelivery.objects.filter(status=ReminderDelivery.Status.SENT).count() == 3
-            )
+            lambda: OutboxMessage.objects.filter(state=OutboxMessage.State.SENT).count() == 3
         )
         # Both messages taken off the queue; leaving the block is a warm shutdown, which lets
         # the second run finish. It must not send anything.

@@ -13,10 +13,9 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from meetings.models import ReminderDelivery
-from meetings.services import reminder_deliver
+from meetings.services import reminder_enqueue, reminder_key
 from meetings.tasks import send_weekly_update_reminders
-from planbridge.models import Membership, Profile
+from planbridge.models import Membership, OutboxMessage, Profile
 from planbridge.periods import week_start
 
 from ..factories import MembershipFactory
@@ -40,34 +39,45 @@ def thursday_afternoon(settings):
         yield monday
 
 
+@pytest.fixture
+def remind(django_capture_on_commit_callbacks):
+    """remind() -> the hourly job's result, with the outbox sends it queued run."""
+
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            return send_weekly_update_reminders()
+
+    return run
+
+
 def recipients():
     return sorted(address for message in mail.outbox for address in message.to)
 
 
 def test_run_twice_it_sends_one_email_per_coordinator_missing_an_update(
-    thursday_afternoon, everyone, departments
+    thursday_afternoon, everyone, departments, remind
 ):
     WeeklyUpdateFactory(department=departments["dev"], week=thursday_afternoon)
 
-    assert send_weekly_update_reminders() == 2
-    assert send_weekly_update_reminders() == 0
+    assert remind() == 2
+    assert remind() == 0
 
     assert recipients() == [everyone["marketing"].email, everyone["sales"].email]
-    assert ReminderDelivery.objects.filter(status="sent").count() == 2
+    assert OutboxMessage.objects.filter(kind="weekly_reminder", state="sent").count() == 2
 
 
-def test_nothing_is_sent_before_the_configured_moment(settings, everyone):
+def test_nothing_is_sent_before_the_configured_moment(settings, everyone, remind):
     settings.PLANBRIDGE_REMINDER_WEEKDAY = 3
     settings.PLANBRIDGE_REMINDER_HOUR = 15
     monday = week_start(timezone.localdate())
     before = local_moment(monday + datetime.timedelta(days=3), 14)
     with mock.patch.object(timezone, "now", return_value=before):
-        assert send_weekly_update_reminders() == 0
+        assert remind() == 0
     assert mail.outbox == []
-    assert not ReminderDelivery.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
 
-def test_the_moment_is_read_in_the_configured_time_zone(settings, everyone):
+def test_the_moment_is_read_in_the_configured_time_zone(settings, everyone, remind):
     settings.PLANBRIDGE_REMINDER_WEEKDAY = 3
     settings.PLANBRIDGE_REMINDER_HOUR = 15
     settings.TIME_ZONE = "Asia/Shanghai"
@@ -75,17 +85,17 @@ def test_the_moment_is_read_in_the_configured_time_zone(settings, everyone):
     thursday = week_start(datetime.date(2026, 3, 12)) + datetime.timedelta(days=3)
     moment = datetime.datetime.combine(thursday, datetime.time(8, 30), tzinfo=datetime.UTC)
     with mock.patch.object(timezone, "now", return_value=moment):
-        assert send_weekly_update_reminders() == 3
+        assert remind() == 3
 
 
 def test_the_email_has_text_and_html_in_the_coordinator_language(
-    thursday_afternoon, everyone, departments
+    thursday_afternoon, everyone, departments, remind
 ):
     Profile.objects.filter(user=everyone["sales"]).update(language="zh-hans")
     WeeklyUpdateFactory(department=departments["dev"], week=thursday_afternoon)
     WeeklyUpdateFactory(department=departments["marketing"], week=thursday_afternoon)
 
-    send_weekly_update_reminders()
+    remind()
 
     (message,) = mail.outbox
     assert message.to == [everyone["sales"].email]
@@ -97,52 +107,63 @@ def test_the_email_has_text_and_html_in_the_coordinator_language(
 
 
 def test_a_coordinator_of_two_missing_departments_gets_one_email(
-    thursday_afternoon, everyone, departments
+    thursday_afternoon, everyone, departments, remind
 ):
     MembershipFactory(
         user=everyone["sales"], department=departments["dev"], role=Membership.Role.COORDINATOR
     )
     WeeklyUpdateFactory(department=departments["marketing"], week=thursday_afternoon)
 
-    send_weekly_update_reminders()
+    remind()
 
     assert recipients() == [everyone["dev"].email, everyone["sales"].email]
     (to_sales,) = [m for m in mail.outbox if m.to == [everyone["sales"].email]]
     assert "Product Development" in to_sales.body and "Sales" in to_sales.body
 
 
-def test_members_and_pms_are_not_reminded(thursday_afternoon, everyone):
-    send_weekly_update_reminders()
+def test_members_and_pms_are_not_reminded(thursday_afternoon, everyone, remind):
+    remind()
     assert everyone["sales_member"].email not in recipients()
     assert everyone["pm"].email not in recipients()
 
 
-def test_an_update_submitted_after_the_claim_means_no_email(
+def test_a_coordinator_whose_update_came_in_meanwhile_is_not_reminded(
     thursday_afternoon, everyone, departments
 ):
     WeeklyUpdateFactory(department=departments["sales"], week=thursday_afternoon)
-    assert reminder_deliver(user_id=everyone["sales"].pk, week=thursday_afternoon) is False
-    assert mail.outbox == []
-    assert ReminderDelivery.objects.get(user=everyone["sales"]).status == "skipped"
+
+    assert reminder_enqueue(user_id=everyone["sales"].pk, week=thursday_afternoon) is None
+
+    assert not OutboxMessage.objects.exists()
 
 
-def test_a_failed_send_is_recorded_and_retried_once_by_the_next_run(
-    thursday_afternoon, everyone, departments
+def test_the_reminder_is_an_outbox_message_keyed_by_coordinator_and_week(
+    thursday_afternoon, everyone
+):
+    message = reminder_enqueue(user_id=everyone["sales"].pk, week=thursday_afternoon)
+
+    assert message.kind == "weekly_reminder" and message.state == OutboxMessage.State.PENDING
+    assert message.dedupe_key == reminder_key(everyone["sales"].pk, thursday_afternoon)
+    assert message.address == everyone["sales"].email and "Sales" in message.text
+    assert reminder_enqueue(user_id=everyone["sales"].pk, week=thursday_afternoon) is None
+
+
+def test_a_refused_send_stays_in_the_outbox_and_the_next_run_adds_no_second_reminder(
+    thursday_afternoon, everyone, departments, remind
 ):
     WeeklyUpdateFactory(department=departments["dev"], week=thursday_afternoon)
     WeeklyUpdateFactory(department=departments["marketing"], week=thursday_afternoon)
     with mock.patch(
-        "django.core.mail.EmailMultiAlternatives.send", side_effect=ConnectionRefusedError("smtp")
+        "django.core.mail.backends.locmem.EmailBackend.open",
+        side_effect=ConnectionRefusedError("smtp down"),
     ):
-        assert send_weekly_update_reminders() == 0
-    delivery = ReminderDelivery.objects.get()
-    assert delivery.status == "failed" and "smtp" in delivery.error
+        assert remind() == 1
+    message = OutboxMessage.objects.get()
+    assert message.state == OutboxMessage.State.PENDING  # its retry is the outbox's
+    assert message.attempts == 1 and "smtp down" in message.last_error
 
-    assert send_weekly_update_reminders() == 1
-    assert send_weekly_update_reminders() == 0
-    assert recipients() == [everyone["sales"].email]
-    delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == ("sent", 2)
+    assert remind() == 0
+    assert OutboxMessage.objects.count() == 1 and mail.outbox == []
 
 
 def test_the_beat_schedule_runs_the_job_hourly():
@@ -180,4 +201,4 @@ def test_two_runs_at_the_same_moment_send_one_email_per_coordinator(settings, ev
     assert recipients() == sorted(
         [everyone["dev"].email, everyone["marketing"].email, everyone["sales"].email]
     )
-    assert ReminderDelivery.objects.filter(status="sent").count() == 3
+    assert OutboxMessage.objects.filter(state="sent").count() == 3

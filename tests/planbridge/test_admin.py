@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 # Operational rows with their own status and timestamps, not domain records.
-WITHOUT_HISTORY = {"reviews.DigestDelivery", "meetings.ReminderDelivery"}
+WITHOUT_HISTORY = {"planbridge.OutboxMessage"}
 
 
 def domain_models():

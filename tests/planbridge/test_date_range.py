@@ -14,10 +14,10 @@ from django.urls import reverse
 from goals import services as goals_services
 from goals.models import CheckIn, Goal, Objective, PlanItem
 from meetings import services as meetings_services
-from meetings.models import ActionItem, Ask, Meeting, ReminderDelivery, WeeklyUpdate
+from meetings.models import ActionItem, Ask, Meeting, WeeklyUpdate
 from planbridge import periods
 from planbridge import services as core_services
-from planbridge.models import Plan
+from planbridge.models import OutboxMessage, Plan
 from reviews import services as reviews_services
 from reviews.models import Carryover, CarryProposal, Review
 from tests.goals.factories import CheckInFactory, GoalFactory, PlanItemFactory
@@ -263,10 +263,10 @@ def test_weekly_update_submit_refuses_a_week_outside_the_range(dev_coordinator, 
     assert not WeeklyUpdate.objects.exists()
 
 
-def test_reminder_deliver_refuses_a_week_outside_the_range(dev_coordinator):
+def test_reminder_enqueue_refuses_a_week_outside_the_range(dev_coordinator):
     with pytest.raises(ValidationError):
-        meetings_services.reminder_deliver(user_id=dev_coordinator.pk, week=FAR)
-    assert not ReminderDelivery.objects.exists()
+        meetings_services.reminder_enqueue(user_id=dev_coordinator.pk, week=FAR)
+    assert not OutboxMessage.objects.exists()
 
 
 def test_review_create_refuses_a_month_outside_the_range(pm):

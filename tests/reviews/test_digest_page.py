@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import DigestDelivery
+from planbridge import outbox
+from planbridge.models import OutboxMessage
+from reviews.selectors.digests import digest_key
 
 from .factories_flags import closed_review, flagged_finding, set_profile
 
@@ -65,13 +67,16 @@ def test_the_page_tells_a_user_who_opted_out_and_links_to_the_profile(
 
 
 def test_the_page_says_when_todays_digest_was_sent(flagged, client_for, dev_coordinator):
-    DigestDelivery.objects.create(
-        user=dev_coordinator,
-        date=timezone.localdate(),
-        status=DigestDelivery.Status.SENT,
-        sent_at=timezone.now(),
-        finding_count=1,
+    outbox.outbox_enqueue(
+        recipient_id=dev_coordinator.pk,
+        address=dev_coordinator.email,
+        kind="digest",
+        dedupe_key=digest_key(dev_coordinator.pk, timezone.localdate()),
+        subject="PlanBridge",
+        text="…",
+        queue=False,
     )
+    OutboxMessage.objects.update(state=OutboxMessage.State.SENT, sent_at=timezone.now())
 
     page = client_for(dev_coordinator).get(URL).content.decode()
 
@@ -90,7 +95,7 @@ def test_posting_to_the_page_is_refused_and_changes_nothing(flagged, client_for,
     response = client_for(dev_coordinator).post(URL, {"digest_opt_out": "on"})
 
     assert response.status_code == 405
-    assert not DigestDelivery.objects.exists()
+    assert not OutboxMessage.objects.exists()
 
 
 def test_the_user_menu_links_to_the_page(client_for, dev_member):
@@ -111,7 +116,7 @@ def test_the_page_runs_a_bounded_number_of_queries(
 
     # 10 at either size: session, user, profile (language middleware), the navigation's
     # counters (2), then the page: profile, the findings with review, plan and department
-    # joined (after its departments and reviews), today's delivery. One spare.
+    # joined (after its departments and reviews), today's digest in the outbox. One spare.
     with django_assert_max_num_queries(11):
         response = client.get(URL)
 

@@ -1,7 +1,6 @@
 """Digests (docs/architecture.md "Jobs"): one email per responsible person listing their
 flagged findings, in their language, at most once per user per day."""
 
-import datetime
 import threading
 
 import pytest
@@ -9,13 +8,16 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from planbridge.models import Membership
-from reviews import digests
-from reviews.models import DigestDelivery, Finding
-from reviews.tasks import send_digest, send_unlinked_digests
+from planbridge import outbox
+from planbridge.models import Membership, OutboxMessage
+from planbridge.tasks import send_outbox_message
+from reviews.models import Finding
+from reviews.services.digests import digests_schedule
+from reviews.tasks import send_unlinked_digests
 from tests.factories import MembershipFactory, UserFactory
 
 from .factories_flags import carried, closed_review, flagged_finding, set_profile
@@ -65,6 +67,10 @@ def committed(django_capture_on_commit_callbacks):
 
 def _outbox_by_recipient():
     return {message.to[0]: message for message in mail.outbox}
+
+
+def _digests(**filters):
+    return OutboxMessage.objects.filter(kind="digest", **filters)
 
 
 def _finding_url(finding):
@@ -126,7 +132,7 @@ def test_a_user_who_opted_out_gets_nothing(flagged, marketing_coordinator, run_d
     run_digests()
 
     assert marketing_coordinator.email not in _outbox_by_recipient()
-    assert not DigestDelivery.objects.filter(user=marketing_coordinator).exists()
+    assert not _digests(recipient=marketing_coordinator).exists()
 
 
 def test_nobody_gets_a_digest_when_nothing_is_flagged(flagged, run_digests):
@@ -135,7 +141,7 @@ def test_nobody_gets_a_digest_when_nothing_is_flagged(flagged, run_digests):
     assert run_digests() == 0
 
     assert mail.outbox == []
-    assert not DigestDelivery.objects.exists()
+    assert not _digests().exists()
 
 
 def test_a_finding_carried_after_it_was_flagged_is_left_out(flagged, dev_coordinator, run_digests):
@@ -162,14 +168,18 @@ def test_a_chinese_speaking_coordinator_gets_the_digest_in_chinese(
     assert "waiting" in emails[flagged["review"].facilitator.email].subject
 
 
-def test_the_message_id_is_stored_on_the_delivery(flagged, dev_coordinator, run_digests):
+def test_the_digest_is_an_outbox_message_sent_with_its_message_id(
+    flagged, dev_coordinator, run_digests
+):
     run_digests()
 
-    delivery = DigestDelivery.objects.get(user=dev_coordinator)
+    digest = _digests().get(recipient=dev_coordinator)
     message = _outbox_by_recipient()[dev_coordinator.email].message()
-    assert delivery.status == DigestDelivery.Status.SENT
-    assert delivery.message_id and message["Message-ID"] == delivery.message_id
-    assert delivery.finding_count == 2 and delivery.attempts == 1 and delivery.sent_at
+    assert digest.state == OutboxMessage.State.SENT
+    assert digest.message_id and message["Message-ID"] == digest.message_id
+    assert digest.dedupe_key == f"digest:{dev_coordinator.pk}:{timezone.localdate().isoformat()}"
+    assert digest.attempts == 1 and digest.sent_at
+    assert message["List-Unsubscribe"] == f"<{SITE}{reverse('profile')}>"
 
 
 def test_a_second_run_the_same_day_sends_nothing_more(flagged, run_digests):
@@ -180,22 +190,22 @@ def test_a_second_run_the_same_day_sends_nothing_more(flagged, run_digests):
     call_command("send_digests")
 
     assert sent == 3 and len(mail.outbox) == 3
-    assert DigestDelivery.objects.count() == 3
+    assert _digests().count() == 3
 
 
 def test_a_duplicate_send_task_sends_nothing_more(flagged, dev_coordinator, run_digests):
     run_digests()
-    delivery = DigestDelivery.objects.get(user=dev_coordinator)
+    digest = _digests().get(recipient=dev_coordinator)
 
-    assert send_digest.delay(delivery.pk).get() == digests.SKIPPED
+    assert send_outbox_message.delay(digest.pk).get() == outbox.SKIPPED
 
     assert len(mail.outbox) == 3
-    delivery.refresh_from_db()
-    assert delivery.attempts == 1
+    digest.refresh_from_db()
+    assert digest.attempts == 1
 
 
 @pytest.mark.parametrize("count", [2, 60])
-def test_sending_one_digest_costs_five_queries_however_many_findings_it_lists(
+def test_one_digest_costs_a_fixed_number_of_queries_however_many_findings_it_lists(
     count, pm, departments, dev_coordinator, plan, django_assert_max_num_queries
 ):
     # Dana coordinates Development and facilitated the review, so both id lists are used.
@@ -203,13 +213,18 @@ def test_sending_one_digest_costs_five_queries_however_many_findings_it_lists(
     for n in range(count):
         department = departments["dev"] if n % 2 else departments["marketing"]
         flagged_finding(review=review, department=department, title=f"Finding {n}")
-    digests.digests_schedule(enqueue=False)
-    delivery_id = DigestDelivery.objects.get(user=dev_coordinator).pk
 
-    # claim UPDATE; delivery + user + profile; department and review ids (one UNION ALL);
-    # findings with review, plan and department; outcome UPDATE.
-    with django_assert_max_num_queries(5):
-        assert digests.digest_delivery_send(delivery_id=delivery_id) == digests.SENT
+    # Four queries for the run (its savepoint and release; recipients with profiles; today's
+    # keys already taken), then per
+    # recipient five: department and review ids (one UNION ALL); findings with review, plan
+    # and department; the outbox INSERT in its savepoint (three statements).
+    with CaptureQueriesContext(connection) as scheduling:
+        message_pks = digests_schedule(queue=False)
+    assert len(scheduling.captured_queries) <= 4 + 5 * len(message_pks)
+    dana = OutboxMessage.objects.get(recipient=dev_coordinator).pk
+    # claim UPDATE; the claimed row; outcome UPDATE.
+    with django_assert_max_num_queries(3):
+        assert outbox.outbox_message_send(message_pk=dana) == outbox.SENT
 
     [message] = [m for m in mail.outbox if m.to == [dev_coordinator.email]]
     assert message.body.count("\n* ") == count
@@ -233,8 +248,8 @@ def test_the_send_digests_command_sends_and_prints_counts(flagged, capsys):
     call_command("send_digests")
     second = capsys.readouterr().out
 
-    assert "Digests: 3 sent, 0 failed, 0 skipped." in first
-    assert "Digests: 0 sent, 0 failed, 0 skipped." in second
+    assert "Digests: 3 sent, 0 failed, 0 unknown, 0 skipped." in first
+    assert "Digests: 0 sent, 0 failed, 0 unknown, 0 skipped." in second
     assert len(mail.outbox) == 3
 
 
@@ -246,38 +261,6 @@ def test_the_send_digests_command_can_queue_instead(flagged, capsys, committed):
     assert len(mail.outbox) == 3  # the queue runs eagerly in tests
 
 
-def test_a_delivery_left_sending_by_a_dead_worker_is_marked_failed(
-    flagged, dev_coordinator, run_digests
-):
-    old = timezone.now() - datetime.timedelta(hours=3)
-    stuck = DigestDelivery.objects.create(
-        user=dev_coordinator,
-        date=timezone.localdate() - datetime.timedelta(days=1),
-        status=DigestDelivery.Status.SENDING,
-        attempts=1,
-    )
-    DigestDelivery.objects.filter(pk=stuck.pk).update(updated_at=old)
-
-    run_digests()
-
-    stuck.refresh_from_db()
-    assert stuck.status == DigestDelivery.Status.FAILED
-    assert "retry it from the admin" in stuck.last_error
-
-
-def test_retry_waits_grow_with_jitter_and_fit_in_the_visibility_timeout(settings):
-    settings.PLANBRIDGE_DIGEST_RETRY_BASE_SECONDS = 30
-    settings.CELERY_BROKER_VISIBILITY_TIMEOUT = 3600
-    for max_retries in (3, 5, 12):
-        settings.PLANBRIDGE_DIGEST_MAX_RETRIES = max_retries
-        waits = [[digests.retry_countdown(n) for _ in range(50)] for n in range(max_retries)]
-        assert sum(max(w) for w in waits) < settings.CELERY_BROKER_VISIBILITY_TIMEOUT / 2 + 1
-        assert all(len(set(w)) > 1 for w in waits)  # jitter
-    settings.PLANBRIDGE_DIGEST_MAX_RETRIES = 5
-    assert max(digests.retry_countdown(0) for _ in range(50)) <= 30
-    assert min(digests.retry_countdown(3) for _ in range(50)) >= 120
-
-
 # --- the admin ------------------------------------------------------------------------------
 
 
@@ -286,29 +269,34 @@ def admin_client(client_for, db):
     return client_for(UserFactory(username="root", is_staff=True, is_superuser=True))
 
 
-def test_a_failed_delivery_is_shown_with_its_error_and_can_be_retried_from_the_admin(
-    flagged, dev_coordinator, admin_client, committed
-):
-    failed = DigestDelivery.objects.create(
-        user=dev_coordinator,
-        date=timezone.localdate(),
-        status=DigestDelivery.Status.FAILED,
+def _failed_digest(dev_coordinator) -> OutboxMessage:
+    digests_schedule(queue=False)
+    digest = _digests().get(recipient=dev_coordinator)
+    _digests().filter(pk=digest.pk).update(
+        state=OutboxMessage.State.FAILED,
         attempts=6,
         last_error="SMTPDataError: (451, b'Try again later')",
     )
-    changelist = reverse("admin:reviews_digestdelivery_changelist")
+    return digest
+
+
+def test_a_failed_digest_is_shown_with_its_error_and_can_be_retried_from_the_outbox_admin(
+    flagged, dev_coordinator, admin_client, committed
+):
+    failed = _failed_digest(dev_coordinator)
+    changelist = reverse("admin:planbridge_outboxmessage_changelist")
     assert "Try again later" in admin_client.get(changelist).content.decode()
 
     with committed():
         response = admin_client.post(
             changelist,
-            {"action": "retry_failed_deliveries", "_selected_action": [failed.pk]},
+            {"action": "retry_failed_messages", "_selected_action": [failed.pk]},
             follow=True,
         )
 
-    assert "1 failed digest was queued again." in response.content.decode()
+    assert "1 message was queued again." in response.content.decode()
     failed.refresh_from_db()
-    assert failed.status == DigestDelivery.Status.SENT
+    assert failed.state == OutboxMessage.State.SENT
     assert [m.to for m in mail.outbox] == [[dev_coordinator.email]]
 
 
@@ -316,16 +304,18 @@ def test_the_admin_retry_never_resends_a_sent_digest(
     flagged, dev_coordinator, admin_client, run_digests
 ):
     run_digests()
-    sent = DigestDelivery.objects.get(user=dev_coordinator)
+    sent = _digests().get(recipient=dev_coordinator)
 
-    admin_client.post(
-        reverse("admin:reviews_digestdelivery_changelist"),
-        {"action": "retry_failed_deliveries", "_selected_action": [sent.pk]},
+    response = admin_client.post(
+        reverse("admin:planbridge_outboxmessage_changelist"),
+        {"action": "retry_failed_messages", "_selected_action": [sent.pk]},
+        follow=True,
     )
 
+    assert "0 messages were queued again." in response.content.decode()
     assert len(mail.outbox) == 3
     sent.refresh_from_db()
-    assert sent.status == DigestDelivery.Status.SENT and sent.attempts == 1
+    assert sent.state == OutboxMessage.State.SENT and sent.attempts == 1
 
 
 # --- PostgreSQL: two digest runs at once ----------------------------------------------------
@@ -366,4 +356,4 @@ def test_two_digest_runs_at_once_send_one_email_per_user(departments):
     assert not errors
     recipients = sorted(message.to[0] for message in mail.outbox)
     assert recipients == sorted([u.email for u in coordinators] + [facilitator.email])
-    assert DigestDelivery.objects.filter(status=DigestDelivery.Status.SENT).count() == 9
+    assert _digests(state=OutboxMessage.State.SENT).count() == 9

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from planbridge.periods import add_months
-from reviews.digests import unlinked_findings_flag
 from reviews.models import Finding, Review
 from reviews.selectors import finding_deadline
+from reviews.services.flagging import unlinked_findings_flag
 from reviews.tasks import flag_unlinked_findings
 
 from .factories import FindingFactory, ReviewFactory
@@ -145,7 +145,7 @@ def test_the_job_logs_how_many_it_flagged(finding_in, caplog):
     finding_in(10)
     finding_in(11)
 
-    with caplog.at_level("INFO", logger="reviews.digests"):
+    with caplog.at_level("INFO", logger="reviews.services.flagging"):
         unlinked_findings_flag(now=NOW)
 
     assert "Flagged 2 finding(s)" in caplog.text
@@ -173,7 +173,8 @@ def test_the_beat_schedule_runs_the_flag_job_before_the_digests_in_utc(settings)
     assert set(app.tasks) >= {
         "reviews.flag_unlinked_findings",
         "reviews.send_unlinked_digests",
-        "reviews.send_digest",
+        "planbridge.send_outbox_message",
+        "planbridge.send_outbox",
     }
 
 

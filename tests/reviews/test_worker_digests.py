@@ -1,13 +1,14 @@
 """The whole loop through a real Celery worker on Redis and PostgreSQL: the beat tasks sent
 with apply_async flag the overdue finding, and the digest reaches a real SMTP server after a
-refused first attempt (the retry goes through the broker with its countdown)."""
+refused first attempt (the outbox's retry goes through the broker with its countdown)."""
 
 import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 
-from reviews.models import DigestDelivery, Finding
+from planbridge.models import OutboxMessage
+from reviews.models import Finding
 from reviews.tasks import flag_unlinked_findings, send_unlinked_digests
 from tests.workers import wait_for
 
@@ -21,7 +22,7 @@ from .factories_flags import Mailbox, SMTPServer, closed_review
 def test_a_real_worker_flags_the_finding_and_delivers_one_digest_per_person(
     worker_app, settings, pm, departments, dev_coordinator, marketing_coordinator
 ):
-    settings.PLANBRIDGE_DIGEST_RETRY_BASE_SECONDS = 0.2
+    settings.PLANBRIDGE_OUTBOX_RETRY_BASE_SECONDS = 0.2
     review = closed_review(facilitator=pm, days_ago=9)
     finding = FindingFactory(review=review, department=departments["dev"], title="Build slipped")
     mailbox = Mailbox(refuse_first=1)
@@ -35,9 +36,7 @@ def test_a_real_worker_flags_the_finding_and_delivers_one_digest_per_person(
             send_unlinked_digests.apply_async()
             assert wait_for(lambda: len(mailbox.messages) == 2)
             assert wait_for(
-                lambda: (
-                    DigestDelivery.objects.filter(status=DigestDelivery.Status.SENT).count() == 2
-                )
+                lambda: OutboxMessage.objects.filter(state=OutboxMessage.State.SENT).count() == 2
             )
             send_unlinked_digests.apply_async()  # a second beat the same day
             time.sleep(1.0)
@@ -47,7 +46,7 @@ def test_a_real_worker_flags_the_finding_and_delivers_one_digest_per_person(
     assert sorted(m["To"] for m in mailbox.messages) == sorted([pm.email, dev_coordinator.email])
     assert marketing_coordinator.email not in [m["To"] for m in mailbox.messages]
     assert mailbox.attempts == 3  # one refusal, then one email each
-    attempts = sorted(DigestDelivery.objects.values_list("attempts", flat=True))
+    attempts = sorted(OutboxMessage.objects.values_list("attempts", flat=True))
     assert attempts == [1, 2]
     for message in mailbox.messages:
         assert message.get_content_type() == "multipart/alternative"

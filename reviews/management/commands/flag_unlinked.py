@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reviews.digests import unlinked_findings_flag
+from reviews.services.flagging import unlinked_findings_flag
 
 
 class Command(BaseCommand):

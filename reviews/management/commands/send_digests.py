@@ -1,9 +1,9 @@
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from reviews import digests
+from planbridge import outbox
+from reviews.services.digests import digests_schedule
 
 
 class Command(BaseCommand):
@@ -21,26 +21,24 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, enqueue=False, **options):
-        delivery_ids = digests.digests_schedule(enqueue=enqueue)
+        message_pks = digests_schedule(queue=enqueue)
         if enqueue:
-            self.stdout.write(f"Queued {len(delivery_ids)} digest(s).")
+            self.stdout.write(f"Queued {len(message_pks)} digest(s).")
             return
-        counts = {digests.SENT: 0, digests.FAILED: 0, digests.SKIPPED: 0}
-        for delivery_id in delivery_ids:
-            outcome = self._send_with_retries(delivery_id)
-            counts[outcome] += 1
+        counts = {outbox.SENT: 0, outbox.FAILED: 0, outbox.UNKNOWN: 0, outbox.SKIPPED: 0}
+        for pk in message_pks:
+            counts[self._send_with_retries(pk)] += 1
         self.stdout.write(
-            f"Digests: {counts[digests.SENT]} sent, {counts[digests.FAILED]} failed, "
-            f"{counts[digests.SKIPPED]} skipped."
+            f"Digests: {counts[outbox.SENT]} sent, {counts[outbox.FAILED]} failed, "
+            f"{counts[outbox.UNKNOWN]} unknown, {counts[outbox.SKIPPED]} skipped."
         )
 
-    def _send_with_retries(self, delivery_id: int) -> str:
-        retries = settings.PLANBRIDGE_DIGEST_MAX_RETRIES
-        for attempt in range(retries + 1):
-            outcome = digests.digest_delivery_send(
-                delivery_id=delivery_id, final_attempt=attempt == retries
-            )
-            if outcome != digests.RETRY:
+    def _send_with_retries(self, message_pk: int) -> str:
+        retry = 0
+        while True:
+            # The message's attempts bound the loop: its last attempt never returns RETRY.
+            outcome = outbox.outbox_message_send(message_pk=message_pk)
+            if outcome != outbox.RETRY:
                 return outcome
-            time.sleep(digests.retry_countdown(attempt))
-        raise AssertionError("the last attempt is final")
+            time.sleep(outbox.retry_countdown(retry))
+            retry += 1

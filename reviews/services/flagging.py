@@ -1,0 +1,86 @@
+"""The flag job (docs/architecture.md "The bridge rule", "Jobs"): one set-based UPDATE flags
+every finding whose bridge state is TO_FLAG; running it twice, or in two processes at once,
+gives the same result as once."""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .. import rules
+from ..models import Finding
+
+logger = logging.getLogger(__name__)
+
+_SERIALIZATION_FAILURE = "40001"
+_FLAG_ATTEMPTS = 5
+
+
+def unlinked_findings(*, now: datetime.datetime) -> QuerySet[Finding]:
+    """Findings that must be flagged at `now`: those in the bridge state TO_FLAG (closed
+    review, deadline passed, no disposition, not flagged yet; reviews.rules)."""
+    # The two IS NULLs only narrow the scan to the partial index finding_undisposed_unflagged;
+    # the bridge state decides. The state is computed in a subquery and the UPDATE itself
+    # keeps "flagged_at IS NULL" on its own table: PostgreSQL rechecks that condition on the
+    # row it has just locked, so a finding flagged by a concurrent job keeps its flagged_at.
+    to_flag = (
+        rules.with_bridge_state(
+            Finding.objects.filter(flagged_at__isnull=True, dismissed_at__isnull=True), now=now
+        )
+        .filter(rules.in_states(rules.BridgeState.TO_FLAG))
+        .values("pk")
+    )
+    return Finding.objects.filter(pk__in=to_flag, flagged_at__isnull=True)
+
+
+def unlinked_findings_flag(*, now: datetime.datetime | None = None) -> int:
+    """Flags, in one UPDATE, every finding past its deadline without a disposition and returns
+    how many; findings already flagged keep their first flagged_at."""
+    now = now or timezone.now()
+    # Our own transaction only when not called inside one (a caller's transaction cannot
+    # change its isolation level, nor be retried here).
+    outermost = not connection.in_atomic_block
+    for attempt in range(1, _FLAG_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                if outermost:
+                    _repeatable_read()
+                count = unlinked_findings(now=now).update(flagged_at=now)
+        except OperationalError as exc:
+            if not _retryable(exc, attempt=attempt, outermost=outermost):
+                raise
+            # Another transaction changed one of our rows after our snapshot (a second flag
+            # job, or a carry committing right now): run the statement again on a new snapshot.
+            continue
+        logger.info("Flagged %d finding(s) not carried or dismissed in time.", count)
+        _refresh_statistics_after(count)
+        return count
+    raise AssertionError("the last attempt either returns or raises")
+
+
+def _retryable(exc: OperationalError, *, attempt: int, outermost: bool) -> bool:
+    """Only a serialization failure of our own transaction, with attempts left, is retried."""
+    serialization = getattr(exc.__cause__, "pgcode", None) == _SERIALIZATION_FAILURE
+    return serialization and outermost and attempt < _FLAG_ATTEMPTS
+
+
+def _refresh_statistics_after(flagged: int) -> None:
+    # After a large flag run PostgreSQL's statistics still say almost nothing is flagged until
+    # autoanalyze comes by, and the digest queries that follow pick a plan that scans every
+    # flagged finding per recipient (measured by benchmarks/flag_job.py: 8x slower).
+    if connection.vendor == "postgresql" and flagged >= settings.PLANBRIDGE_FLAG_ANALYZE_MIN_ROWS:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Finding._meta.db_table)}")
+
+
+def _repeatable_read() -> None:
+    # Under READ COMMITTED, PostgreSQL would recheck a row a concurrent carry has just updated
+    # against the old snapshot of the carryover table, and flag a finding carried a moment ago.
+    # REPEATABLE READ turns that race into a serialization failure, which we retry. It must be
+    # the transaction's first statement.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
