@@ -90,6 +90,7 @@ class ThisWeek:
     plan: Plan | None
     update: WeeklyUpdate | None
     may_write: bool
+    may_raise_ask: bool
     plan_items: list[PlanItem] = field(default_factory=list)
     asks_to_us: list[Ask] = field(default_factory=list)
     asks_from_us: list[Ask] = field(default_factory=list)
@@ -117,6 +118,7 @@ def this_week_overview(
         plan=plan,
         update=None,
         may_write=department is not None and rules.can_write_weekly_update(user, department),
+        may_raise_ask=department is not None and rules.can_raise_ask(user, department),
         on_date=today(),
     )
     if department is not None:

@@ -11,7 +11,6 @@ from planbridge.pages import apply_form_errors, id_or_404
 from .. import rules, selectors, services
 from ..forms import AskAnswerForm, AskFilterForm, AskForm
 from ..models import WeeklyUpdate
-from .links import plan_item_url
 
 PAGE_SIZE = 50
 
@@ -134,7 +133,6 @@ def ask_detail(request, pk):
             # The form is offered while an answer can still change the ask; a POST on a
             # closed ask reaches the service, which says why it is refused.
             "may_answer": can_answer and not rules.ask_is_closed(ask),
-            "plan_item_url": plan_item_url(ask.plan_item) if ask.plan_item else None,
             "history": history,
         },
         status=400 if request.method == "POST" else 200,

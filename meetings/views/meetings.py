@@ -16,7 +16,6 @@ from planbridge.redirects import redirect_to_next
 from .. import rules, selectors, services
 from ..forms import ActionItemForm, ActionItemStatusForm, MeetingForm, MeetingRecordForm
 from ..models import ActionItem
-from .links import goal_url, plan_item_url
 
 PAGE_SIZE = 30
 
@@ -93,8 +92,6 @@ def _meeting_page(request, meeting, *, record_form=None, action_form=None, statu
                 for item in agenda.carried_action_items + agenda.action_items
                 if rules.can_set_action_item_status(request.user, item)
             },
-            "goals_at_risk": [(record, goal_url(record.goal)) for record in agenda.goals_at_risk],
-            "items_due": [(item, plan_item_url(item)) for item in agenda.items_due],
             "record_form": record_form,
             "action_form": action_form,
         },

@@ -13,7 +13,6 @@ from planbridge.periods import today, week_start
 
 from .. import rules, selectors, services
 from ..forms import WeeklyUpdateForm
-from .links import plan_item_url
 
 
 def _chosen_department(request, departments):
@@ -96,10 +95,6 @@ def this_week(request):
             "departments": departments,
             "plans": list(selectors.active_plans(today())),
             "week_end": week + datetime.timedelta(days=6),
-            "status_rows": [
-                (item, field, shown, plan_item_url(item))
-                for item, field, shown in (form.status_fields() if form else [])
-            ],
             "may_create_meeting": rules.can_create_any_meeting(request.user),
         },
         status=400 if request.method == "POST" else 200,
