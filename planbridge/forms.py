@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from . import periods
+from . import periods, rules
 from .models import Plan, Profile
 
 
@@ -76,9 +76,8 @@ class PlanForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("The end date must not be before the start date."))
+        if not rules.plan_end_not_before_start(cleaned.get("start"), cleaned.get("end")):
+            self.add_error("end", rules.END_BEFORE_START_MESSAGE)
         return cleaned
 
 

@@ -2,10 +2,12 @@
 coordinators and members come from Membership. Pages and services ask these functions;
 results are cached on the user object for the request."""
 
+import datetime
 from typing import TypeAlias
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from .models import PM_GROUP, Membership, Plan
 
@@ -51,6 +53,15 @@ def is_coordinator_of(user: AnyUser, department_id: int) -> bool:
 
 def is_coordinator(user: AnyUser) -> bool:
     return bool(coordinated_department_ids(user))
+
+
+END_BEFORE_START_MESSAGE = gettext_lazy("The end date must not be before the start date.")
+
+
+def plan_end_not_before_start(start: datetime.date | None, end: datetime.date | None) -> bool:
+    """A plan ends on or after its start (a missing date breaks nothing); the database
+    holds the same rule as Plan's `plan_end_after_start` constraint."""
+    return start is None or end is None or end >= start
 
 
 def can_use_admin(user: AnyUser) -> bool:

@@ -1,5 +1,6 @@
 """State changes of the core: plans and profiles. Each runs in one transaction."""
 
+import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -13,14 +14,33 @@ from .models import Plan, Profile
 
 
 @transaction.atomic
-def plan_save(*, actor: User, plan: Plan, team: Iterable[User]) -> Plan:
-    """Saves a plan and its team; only PMs may create or change plans."""
+def plan_save(
+    *,
+    actor: User,
+    plan: Plan | None = None,
+    title: str,
+    start: datetime.date,
+    end: datetime.date,
+    owner: User,
+    team: Iterable[User],
+    background: str = "",
+    communication_mechanism: str = "",
+    review_cadence: str = "",
+) -> Plan:
+    """Creates (`plan` None) or changes a plan and its team; only PMs may."""
     if not rules.can_save_plan(actor, plan):
         raise PermissionDenied(_("Only project managers can create or change plans."))
-    periods.check_dates_in_range(start=plan.start, end=plan.end)
+    periods.check_dates_in_range(start=start, end=end)
+    if not rules.plan_end_not_before_start(start, end):
+        raise ValidationError({"end": rules.END_BEFORE_START_MESSAGE})
+    if plan is None:
+        plan = Plan()
+    plan.title, plan.background, plan.owner = title, background, owner
+    plan.start, plan.end = start, end
+    plan.communication_mechanism, plan.review_cadence = communication_mechanism, review_cadence
     plan.full_clean()
     plan.save()
-    plan.team.set(team)
+    plan.team.set(list(team))
     return plan
 
 

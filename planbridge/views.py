@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +15,7 @@ from . import rules, selectors, services
 from .celery import app as celery_app
 from .forms import PlanForm, ProfileForm
 from .models import Plan, Profile
+from .pages import apply_form_errors
 from .redirects import redirect_to_next
 
 
@@ -127,11 +128,15 @@ def _plan_form_page(request, plan):
         raise PermissionDenied(_("Only project managers can create or change plans."))
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
-        saved = services.plan_save(
-            actor=request.user, plan=form.save(commit=False), team=form.cleaned_data["team"]
-        )
-        messages.success(request, _("The plan was saved."))
-        return redirect("plan_detail", pk=saved.pk)
+        try:
+            saved = services.plan_save(
+                actor=request.user, plan=plan if plan.pk else None, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, _("The plan was saved."))
+            return redirect("plan_detail", pk=saved.pk)
     return render(request, "planbridge/plan_form.html", {"form": form, "plan": plan})
 
 

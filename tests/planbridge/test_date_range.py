@@ -323,9 +323,10 @@ def test_accepting_a_proposal_refuses_dates_outside_the_range(pm, departments):
 
 
 def test_plan_save_refuses_an_end_outside_the_range(pm):
-    plan = Plan(title="Forever", start=datetime.date(2026, 1, 1), end=FAR, owner=pm)
     with pytest.raises(ValidationError) as error:
-        core_services.plan_save(actor=pm, plan=plan, team=[pm])
+        core_services.plan_save(
+            actor=pm, title="Forever", start=datetime.date(2026, 1, 1), end=FAR, owner=pm, team=[pm]
+        )
     assert _messages(error, "end") == [DATE_MESSAGE]
     assert not Plan.objects.exists()
 

@@ -1,10 +1,13 @@
 """The core's role predicates and their Q twins agree (docs/architecture.md "Where code
 goes")."""
 
+import datetime
+
 import pytest
+from django.db import IntegrityError, transaction
 
 from planbridge import rules
-from planbridge.models import Department
+from planbridge.models import Department, Plan
 
 pytestmark = pytest.mark.django_db
 
@@ -20,3 +23,21 @@ def test_managed_departments_are_the_same_in_python_and_in_sql(request, departme
         for department in departments.values()
         if rules.can_manage_department(user, department.pk)
     }
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "holds"),
+    [
+        (datetime.date(2026, 1, 2), datetime.date(2026, 1, 1), False),
+        (datetime.date(2026, 1, 1), datetime.date(2026, 1, 1), True),
+        (datetime.date(2026, 1, 1), datetime.date(2026, 6, 30), True),
+    ],
+)
+def test_a_plans_end_rule_is_the_same_in_python_and_in_the_database(pm, start, end, holds):
+    assert rules.plan_end_not_before_start(start, end) is holds
+    plan = Plan(title="Launch", start=start, end=end, owner=pm)
+    if holds:
+        plan.save()
+    else:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            plan.save()
