@@ -145,7 +145,11 @@ FROM generate_series(0, %(items)s - 1) n;
 -- of every age.
 INSERT INTO reviews_review (month, plan_id, facilitator_id, status, opened_at, closed_at,
                             created_at)
-SELECT '2026-04-01', (SELECT min(id) FROM planbridge_plan), 1 + (n / 40) %% %(facilitators)s,
+-- One review per month and plan (a database constraint): the first 1,200 reviews are the
+-- plan's, one a month from 2000, the rest are months without a plan.
+SELECT date '2000-01-01' + (n %% 1200) * interval '1 month',
+       CASE WHEN n < 1200 THEN (SELECT min(id) FROM planbridge_plan) END,
+       1 + (n / 40) %% %(facilitators)s,
        CASE WHEN n %% 10 = 9 THEN 'open' ELSE 'closed' END,
        now() - interval '45 days',
        CASE WHEN n %% 10 = 9 THEN NULL ELSE now() - (n %% 40) * interval '1 day' END,

@@ -7,6 +7,7 @@ page). tests/reviews/test_disposition.py checks that the two agree on every case
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -90,40 +91,59 @@ def bridge_state(
     return BridgeState.OPEN
 
 
-def with_bridge_state(findings: QuerySet[Finding], *, now: datetime.datetime) -> QuerySet[Finding]:
+def with_bridge_state(
+    findings: QuerySet[Finding], *, now: datetime.datetime, select: bool = True
+) -> QuerySet[Finding]:
     """The findings annotated with `deadline`, `first_carried_at`, `disposed_at` and
-    `bridge_state` (a BridgeState value) — the one SQL form of bridge_state()."""
+    `bridge_state` (a BridgeState value) — the one SQL form of bridge_state(). With
+    `select=False` they are only aliases, for filtering: the SELECT stays the model's
+    columns."""
     first_carry = (
         Carryover.objects.filter(finding=OuterRef("pk"), accepted_at__isnull=False)
         .order_by("accepted_at")
         .values("accepted_at")[:1]
     )
-    return (
-        findings.annotate(
-            deadline=ExpressionWrapper(
+    # In three steps: each refers to the names the one before it adds.
+    steps: list[dict[str, Any]] = [
+        {
+            "deadline": ExpressionWrapper(
                 F("review__closed_at") + Value(grace_period()), output_field=DateTimeField()
             ),
-            first_carried_at=Subquery(first_carry, output_field=DateTimeField()),
-        )
-        .annotate(
-            disposed_at=Coalesce("dismissed_at", "first_carried_at", output_field=DateTimeField())
-        )
-        .annotate(bridge_state=bridge_state_expression(now=now))
-    )
+            "first_carried_at": Subquery(first_carry, output_field=DateTimeField()),
+        },
+        {"disposed_at": Coalesce("dismissed_at", "first_carried_at", output_field=DateTimeField())},
+        {"bridge_state": bridge_state_expression(now=now)},
+    ]
+    for expressions in steps:
+        findings = findings.annotate(**expressions) if select else findings.alias(**expressions)
+    return findings
 
 
 def bridge_state_expression(*, now: datetime.datetime) -> Case:
-    """The Case over `deadline`, `first_carried_at` and `disposed_at` (see with_bridge_state)
-    that gives the same BridgeState as bridge_state(), case by case in the same order."""
+    """The Case over `deadline` and `first_carried_at` (see with_bridge_state) that gives the
+    same BridgeState as bridge_state(), case by case in the same order."""
     closed = Q(review__status=Review.Status.CLOSED, deadline__isnull=False)
-    late = closed & Q(disposed_at__gt=F("deadline"))
-    dismissed = Q(dismissed_at__isnull=False)
-    disposed = Q(disposed_at__isnull=False)
+
+    def in_time_or_late(moment: str, in_time: BridgeState, late: BridgeState) -> Case:
+        return Case(
+            When(closed & Q(**{f"{moment}__gt": F("deadline")}), then=Value(late.value)),
+            default=Value(in_time.value),
+        )
+
+    # Nested, so that the first-carry subquery appears twice in the SQL, not once per branch.
     return Case(
-        When(dismissed & late, then=Value(BridgeState.DISMISSED_LATE.value)),
-        When(dismissed, then=Value(BridgeState.DISMISSED_IN_TIME.value)),
-        When(disposed & late, then=Value(BridgeState.CARRIED_LATE.value)),
-        When(disposed, then=Value(BridgeState.CARRIED_IN_TIME.value)),
+        When(
+            dismissed_at__isnull=False,
+            then=in_time_or_late(
+                "dismissed_at", BridgeState.DISMISSED_IN_TIME, BridgeState.DISMISSED_LATE
+            ),
+        ),
+        When(
+            first_carried_at__isnull=False,
+            then=in_time_or_late(
+                "first_carried_at", BridgeState.CARRIED_IN_TIME, BridgeState.CARRIED_LATE
+            ),
+        ),
         When(~closed, then=Value(BridgeState.IN_REVIEW.value)),
         When(flagged_at__isnull=False, then=Value(BridgeState.FLAGGED.value)),
         When(deadline__lte=now, then=Value(BridgeState.TO_FLAG.value)),

@@ -40,7 +40,7 @@ def flagged_findings(*, now: datetime.datetime | None = None) -> QuerySet[Findin
     carried or dismissed since the flag was set is left out even if its flag stayed)."""
     # flagged_at IS NOT NULL only narrows the scan to the partial index finding_flagged.
     return rules.with_bridge_state(
-        Finding.objects.filter(flagged_at__isnull=False), now=now or timezone.now()
+        Finding.objects.filter(flagged_at__isnull=False), now=now or timezone.now(), select=False
     ).filter(rules.in_states(rules.BridgeState.FLAGGED))
 
 

@@ -28,7 +28,9 @@ def unlinked_findings(*, now: datetime.datetime) -> QuerySet[Finding]:
     # row it has just locked, so a finding flagged by a concurrent job keeps its flagged_at.
     to_flag = (
         rules.with_bridge_state(
-            Finding.objects.filter(flagged_at__isnull=True, dismissed_at__isnull=True), now=now
+            Finding.objects.filter(flagged_at__isnull=True, dismissed_at__isnull=True),
+            now=now,
+            select=False,
         )
         .filter(rules.in_states(rules.BridgeState.TO_FLAG))
         .values("pk")
