@@ -22,8 +22,9 @@ _FLAG_ATTEMPTS = 5
 def unlinked_findings(*, now: datetime.datetime) -> QuerySet[Finding]:
     """Findings that must be flagged at `now`: those in the bridge state TO_FLAG (closed
     review, deadline passed, no disposition, not flagged yet; reviews.rules)."""
-    # The two IS NULLs only narrow the scan to the partial index finding_undisposed_unflagged;
-    # the bridge state decides. The state is computed in a subquery and the UPDATE itself
+    # The two IS NULLs and the passed deadline (all implied by TO_FLAG) only narrow the scan
+    # to the review's closed_at and the partial index finding_undisposed_unflagged; the
+    # bridge state decides. The state is computed in a subquery and the UPDATE itself
     # keeps "flagged_at IS NULL" on its own table: PostgreSQL rechecks that condition on the
     # row it has just locked, so a finding flagged by a concurrent job keeps its flagged_at.
     to_flag = (
@@ -32,7 +33,7 @@ def unlinked_findings(*, now: datetime.datetime) -> QuerySet[Finding]:
             now=now,
             select=False,
         )
-        .filter(rules.in_states(rules.BridgeState.TO_FLAG))
+        .filter(rules.deadline_passed_q(now=now), rules.in_states(rules.BridgeState.TO_FLAG))
         .values("pk")
     )
     return Finding.objects.filter(pk__in=to_flag, flagged_at__isnull=True)
