@@ -9,6 +9,7 @@ the deadline; a disposition after the deadline is late. Carry-over rate = in tim
 
 import datetime
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Ask, WeeklyUpdate
 from planbridge import periods
+from planbridge.models import Plan
 
 from .. import rules
 from ..models import Finding, Review
@@ -70,10 +72,10 @@ def state_filter(state: str) -> Q:
 
 def bridge_findings(
     *,
-    plan=None,
+    plan: Plan | None = None,
     month_from: datetime.date | None = None,
     month_to: datetime.date | None = None,
-    department_ids=None,
+    department_ids: Iterable[int] | None = None,
     state: str | None = None,
     now: datetime.datetime | None = None,
 ) -> QuerySet[Finding]:
@@ -136,10 +138,10 @@ class BridgeCounts:
 
 def bridge_counts(
     *,
-    plan=None,
+    plan: Plan | None = None,
     month_from: datetime.date | None = None,
     month_to: datetime.date | None = None,
-    department_ids=None,
+    department_ids: Iterable[int] | None = None,
     now: datetime.datetime | None = None,
 ) -> BridgeCounts:
     """Every count of the bridge in one grouped query: per department and review month the
@@ -174,7 +176,7 @@ def bridge_counts(
     return counts
 
 
-def _plan_or_none(plan, field_name: str) -> Q:
+def _plan_or_none(plan: Plan | None, field_name: str) -> Q:
     if plan is None:
         return Q()
     return Q(**{field_name: plan}) | Q(**{f"{field_name}__isnull": True})
@@ -189,7 +191,9 @@ class _MedianLow(Aggregate):
     output_field = DurationField()
 
 
-def _day_bounds(start: datetime.date, end: datetime.date):
+def _day_bounds(
+    start: datetime.date, end: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
     # A half-open range of aware datetimes instead of created_at__date, so the database
     # compares the column itself.
     tz = timezone.get_current_timezone()
@@ -200,7 +204,9 @@ def _day_bounds(start: datetime.date, end: datetime.date):
     return first, after
 
 
-def answered_asks(*, plan=None, start: datetime.date, end: datetime.date) -> QuerySet[Ask]:
+def answered_asks(
+    *, plan: Plan | None = None, start: datetime.date, end: datetime.date
+) -> QuerySet[Ask]:
     """Asks raised in [start, end] (of the plan, or without one) that have been answered,
     annotated with `answer_time` — the rows behind the median time to answer."""
     first, after = _day_bounds(start, end)
@@ -216,7 +222,7 @@ def answered_asks(*, plan=None, start: datetime.date, end: datetime.date) -> Que
 
 
 def ask_answer_medians(
-    *, plan=None, start: datetime.date, end: datetime.date
+    *, plan: Plan | None = None, start: datetime.date, end: datetime.date
 ) -> dict[int, tuple[datetime.timedelta, int]]:
     """Per receiving department: the median (lower middle) time from an ask being raised to
     its answer, and how many answered asks it is taken over (asks raised in [start, end]);
@@ -238,7 +244,8 @@ def _medians_in_python(asks: QuerySet[Ask]) -> dict[int, tuple[datetime.timedelt
     spans: dict[int, list[datetime.timedelta]] = {}
     rows = asks.values_list("to_department_id", "created_at", "answered_at").order_by()
     for department_id, created, answered in rows.iterator(chunk_size=2000):
-        spans.setdefault(department_id, []).append(answered - created)
+        # answered_at IS NOT NULL is part of answered_asks().
+        spans.setdefault(department_id, []).append(answered - created)  # type: ignore[operator]
     return {
         department_id: (statistics.median_low(values), len(values))
         for department_id, values in spans.items()
@@ -255,7 +262,7 @@ def _weeks(start: datetime.date, end: datetime.date) -> tuple[datetime.date, dat
 
 
 def weekly_update_submission(
-    *, plan=None, start: datetime.date, end: datetime.date
+    *, plan: Plan | None = None, start: datetime.date, end: datetime.date
 ) -> tuple[int, dict[int, int]]:
     """The number of weeks (Mondays) from start to min(end, today) and, per department, in
     how many of them it submitted an update; one query."""
@@ -272,7 +279,7 @@ def weekly_update_submission(
 
 
 def weekly_update_weeks(
-    *, department_id: int, plan=None, start: datetime.date, end: datetime.date
+    *, department_id: int, plan: Plan | None = None, start: datetime.date, end: datetime.date
 ) -> list[tuple[datetime.date, list[WeeklyUpdate]]]:
     """Every week counted by weekly_update_submission, newest first, with the department's
     updates of that week (empty when it submitted none); one query."""

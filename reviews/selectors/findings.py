@@ -1,6 +1,7 @@
 """Findings and the bridge rule: deadlines, dispositions, review pages, carry targets."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from goals import rules as goal_rules
 from goals.models import PlanItem
+from planbridge.models import Plan
 
 from .. import rules
 from ..models import Carryover, CarryProposal, Finding, Review
@@ -102,7 +104,7 @@ def finding_disposition(finding: Finding, *, now: datetime.datetime | None = Non
     return disposition
 
 
-def review_list(*, plan=None, status: str | None = None) -> QuerySet[Review]:
+def review_list(*, plan: Plan | None = None, status: str | None = None) -> QuerySet[Review]:
     """Reviews with plan and facilitator, annotated with finding counts (total, disposed,
     flagged), newest month first; one query."""
     reviews = Review.objects.select_related("plan", "facilitator").annotate(
@@ -167,7 +169,7 @@ def carry_targets(finding: Finding, *, department_id: int | None = None) -> Quer
     return items.order_by("month", "department__name", "title", "pk")[:CARRY_TARGET_LIMIT]
 
 
-def pending_carryovers(*, department_ids) -> QuerySet[Carryover]:
+def pending_carryovers(*, department_ids: Iterable[int]) -> QuerySet[Carryover]:
     """Carryovers proposed into items of these departments and not accepted yet."""
     return (
         Carryover.objects.filter(
@@ -190,7 +192,7 @@ def plan_item_findings(plan_item_id: int) -> list[Carryover]:
     )
 
 
-def pending_proposals(*, department_ids) -> QuerySet[CarryProposal]:
+def pending_proposals(*, department_ids: Iterable[int]) -> QuerySet[CarryProposal]:
     """Proposed new items for these departments waiting for an answer."""
     return (
         CarryProposal.objects.filter(department_id__in=list(department_ids))
@@ -199,7 +201,7 @@ def pending_proposals(*, department_ids) -> QuerySet[CarryProposal]:
     )
 
 
-def plan_review_summary(plan) -> list[tuple[Review, list[tuple[Finding, Disposition]]]]:
+def plan_review_summary(plan: Plan) -> list[tuple[Review, list[tuple[Finding, Disposition]]]]:
     """Each review of the plan, oldest month first, with its findings and where each went
     (the plan document's "summary and feedback"); four queries."""
     reviews = list(
