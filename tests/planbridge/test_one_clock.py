@@ -34,6 +34,8 @@ FORBIDDEN = {
         r"|\b(?:CURRENT_DATE|CURRENT_TIMESTAMP|CURRENT_TIME|LOCALTIMESTAMP)\b"
         r"|\b(?:statement|clock|transaction)_timestamp\s*\(|\btimeofday\s*\()"
     ),
+    # timezone.now() is in UTC: its date is yesterday's or tomorrow's near midnight in TIME_ZONE.
+    "the UTC date (timezone.localdate() is today's)": re.compile(r"\bnow\(\)\.date\(\)"),
     "the template's {% now %} tag (datetime.now)": re.compile(r"\{%-?\s*now\b"),
     "the browser's clock": re.compile(r"\bnew\s+Date\(\s*\)|\bDate\.now\("),
 }
@@ -86,6 +88,7 @@ def test_application_code_reads_now_only_from_django_timezone():
         '{% now "Y-m-d" %}',
         "const today = new Date();",
         "if (Date.now() > due) {",
+        "today = timezone.now().date()",
     ],
 )
 def test_the_scan_catches_each_other_clock(line):
