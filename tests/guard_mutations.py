@@ -69,8 +69,12 @@ def is_guard(statement: ast.stmt) -> bool:
     return False
 
 
+# Write paths that are services in all but name: the core's one send path for every message.
+OTHER_SERVICE_MODULES = [("planbridge.outbox", ROOT / "planbridge" / "outbox.py")]
+
+
 def service_modules() -> list[tuple[str, Path]]:
-    found = []
+    found = list(OTHER_SERVICE_MODULES)
     for app in APPS:
         single = ROOT / app / "services.py"
         package = ROOT / app / "services"
