@@ -56,6 +56,7 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	DEBUG=1 $(VENV)/bin/mypy $(TYPED)
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 # Every guard statement of the services is removed in turn; some service test must fail each
 # time (tests/guard_mutations.py). Needs PostgreSQL.
