@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from .models import PM_GROUP, Membership, Plan
+from .periods import month_start
 
 # Who asks: a logged-in user or the anonymous visitor of a page (request.user).
 AnyUser: TypeAlias = User | AnonymousUser
@@ -62,6 +63,17 @@ def plan_end_not_before_start(start: datetime.date | None, end: datetime.date | 
     """A plan ends on or after its start (a missing date breaks nothing); the database
     holds the same rule as Plan's `plan_end_after_start` constraint."""
     return start is None or end is None or end >= start
+
+
+def date_in_plan(plan: Plan, day: datetime.date) -> bool:
+    """The plan's period holds the day (a meeting of the plan falls in it)."""
+    return plan.start <= day <= plan.end
+
+
+def month_in_plan(plan: Plan, month: datetime.date) -> bool:
+    """The plan's period overlaps the month (`month` is its first day): plan items and
+    reviews of the plan belong to one of its months."""
+    return month_start(plan.start) <= month_start(month) <= month_start(plan.end)
 
 
 def can_use_admin(user: AnyUser) -> bool:

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from planbridge import periods
+from planbridge import rules as core_rules
 from planbridge.models import Department, Plan
 
 from .. import rules, selectors
@@ -58,7 +59,7 @@ def plan_item_month_check(*, plan: Plan | None, month: datetime.date | None) -> 
     (the plan item form calls it too, so the error shows beside the form's others)."""
     if plan is None or month is None:
         return
-    if not periods.month_start(plan.start) <= month <= periods.month_start(plan.end):
+    if not core_rules.month_in_plan(plan, month):
         raise ValidationError(
             {
                 "month": _("The month must be inside the plan (%(start)s – %(end)s).")

@@ -61,7 +61,7 @@ def plan_item_create(request):
     plan = plan or selectors.default_plan()
     initial = {"plan": plan, "owner": request.user.pk}
     month = periods.today()
-    if plan and not plan.start <= month <= plan.end:
+    if plan and not core_rules.date_in_plan(plan, month):
         month = plan.start
     initial.update(month=periods.month_start(month), start=periods.month_start(month))
     initial["due"] = periods.month_end(periods.month_start(month))

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from planbridge import rules as core_rules
 from planbridge.models import Department, Plan
 from planbridge.periods import check_dates_in_range, week_start
 
@@ -27,7 +28,7 @@ def meeting_create(
     if not rules.can_create_meeting(actor, plan):
         raise PermissionDenied(_("Only a project manager or the plan's owner creates meetings."))
     check_dates_in_range(date=date)
-    if plan is not None and not (plan.start <= date <= plan.end):
+    if plan is not None and not core_rules.date_in_plan(plan, date):
         raise ValidationError(_("The meeting date must be inside the plan's period."))
     week = week_start(date)
     meeting = Meeting(date=date, week=week, plan=plan, facilitator=facilitator or actor)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from planbridge import rules as core_rules
 from planbridge.models import Plan
 from planbridge.periods import check_dates_in_range, month_start
 
@@ -27,7 +28,7 @@ def review_create(*, actor: User, month: datetime.date, plan: Plan | None = None
         raise PermissionDenied(ONLY_PMS_RUN_REVIEWS)
     check_dates_in_range(month=month, months=("month",))
     month = month_start(month)
-    if plan is not None and not (month_start(plan.start) <= month <= month_start(plan.end)):
+    if plan is not None and not core_rules.month_in_plan(plan, month):
         raise ValidationError(_("The month is outside the plan's period."))
     review = Review(month=month, plan=plan, facilitator=actor)
     review.full_clean(validate_constraints=False)

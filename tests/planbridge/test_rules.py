@@ -41,3 +41,33 @@ def test_a_plans_end_rule_is_the_same_in_python_and_in_the_database(pm, start, e
     else:
         with pytest.raises(IntegrityError), transaction.atomic():
             plan.save()
+
+
+PLAN_PERIOD = Plan(start=datetime.date(2026, 7, 15), end=datetime.date(2026, 12, 10))
+
+
+@pytest.mark.parametrize(
+    ("day", "inside"),
+    [
+        (datetime.date(2026, 7, 14), False),
+        (datetime.date(2026, 7, 15), True),
+        (datetime.date(2026, 12, 10), True),
+        (datetime.date(2026, 12, 11), False),
+    ],
+)
+def test_a_day_is_in_the_plan_from_its_start_to_its_end(day, inside):
+    assert rules.date_in_plan(PLAN_PERIOD, day) is inside
+
+
+@pytest.mark.parametrize(
+    ("month", "inside"),
+    [
+        (datetime.date(2026, 6, 1), False),
+        # The months the plan starts and ends in count whole.
+        (datetime.date(2026, 7, 1), True),
+        (datetime.date(2026, 12, 1), True),
+        (datetime.date(2027, 1, 1), False),
+    ],
+)
+def test_a_month_is_in_the_plan_when_the_plan_overlaps_it(month, inside):
+    assert rules.month_in_plan(PLAN_PERIOD, month) is inside
