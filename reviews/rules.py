@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     DateTimeField,
@@ -255,6 +256,13 @@ def carryover_is_pending(carryover: Carryover) -> bool:
 def pending_carryover_q(prefix: str = "") -> Q:
     """carryover_is_pending as a filter; `prefix` reaches the carryover through a relation."""
     return Q(**{f"{prefix}accepted_at__isnull": True})
+
+
+def with_is_pending(carryovers: QuerySet[Carryover]) -> QuerySet[Carryover]:
+    """Carryovers annotated `is_pending` (carryover_is_pending in SQL), for templates."""
+    return carryovers.annotate(
+        is_pending=ExpressionWrapper(pending_carryover_q(), output_field=BooleanField())
+    )
 
 
 # ---------------------------------------------------------------------------- permissions

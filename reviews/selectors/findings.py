@@ -186,7 +186,7 @@ def plan_item_findings(plan_item_id: int) -> list[Carryover]:
     """Accepted and proposed carryovers into a plan item, with the finding and its review —
     the findings the item came from; one query."""
     return list(
-        Carryover.objects.filter(plan_item_id=plan_item_id)
+        rules.with_is_pending(Carryover.objects.filter(plan_item_id=plan_item_id))
         .select_related("finding__review__plan", "finding__department")
         .order_by("finding__review__month", "finding__pk")
     )

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from goals.models import Goal, Objective, PlanItem
 
+from .. import rules
 from ..models import Carryover, Finding
 
 ITEM_EVIDENCE = [Finding.EvidenceKind.PLAN_ITEM, Finding.EvidenceKind.CONFLICT]
@@ -30,9 +31,11 @@ def _findings() -> QuerySet[Finding]:
 
 
 def _carryovers() -> QuerySet[Carryover]:
-    return Carryover.objects.select_related(
-        "finding__review", "finding__department", "plan_item__department"
-    ).order_by("plan_item__month", "pk")
+    return (
+        rules.with_is_pending(Carryover.objects.all())
+        .select_related("finding__review", "finding__department", "plan_item__department")
+        .order_by("plan_item__month", "pk")
+    )
 
 
 def trace(kind: str, pk: int) -> Trace:

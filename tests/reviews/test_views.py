@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reviews.models import Carryover, Finding, Review
 
@@ -438,3 +439,22 @@ def test_a_proposal_for_another_department_in_the_review_month_or_before_is_refu
     )
     assert response.status_code == 400 and "later month" in response.content.decode()
     assert not dev_finding.proposals.exists() and not Carryover.objects.exists()
+
+
+@pytest.mark.parametrize("accepted", [False, True])
+def test_a_carry_still_waiting_for_its_department_is_marked_proposed_on_item_and_trace(
+    client_for, sales_member, pm, dev_finding, item_factory, departments, accepted
+):
+    item = item_factory(departments["marketing"], month=APRIL)
+    Carryover.objects.create(
+        finding=dev_finding,
+        plan_item=item,
+        created_by=pm,
+        accepted_by=pm if accepted else None,
+        accepted_at=timezone.now() if accepted else None,
+    )
+    client = client_for(sales_member)
+    fragment = client.get(reverse("reviews:plan_item_findings", args=[item.pk])).content.decode()
+    trace = client.get(reverse("trace", args=["finding", dev_finding.pk])).content.decode()
+    assert ("proposed, not accepted yet" in fragment) is not accepted
+    assert ("· proposed ←" in trace) is not accepted
