@@ -7,10 +7,11 @@ from typing import TypeAlias
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from .models import PM_GROUP, Membership, Plan
-from .periods import month_start
+from .periods import add_months, month_end, month_start
 
 # Who asks: a logged-in user or the anonymous visitor of a page (request.user).
 AnyUser: TypeAlias = User | AnonymousUser
@@ -65,15 +66,47 @@ def plan_end_not_before_start(start: datetime.date | None, end: datetime.date | 
     return start is None or end is None or end >= start
 
 
+def plan_first_day(plan: Plan) -> datetime.date:
+    """The first day the plan owns: the day it was created, or its start when it was entered
+    after starting (an unsaved plan has no creation day). A plan owns its preparation
+    (docs/architecture.md "Periods")."""
+    if plan.created_at is None:
+        return plan.start
+    return min(timezone.localdate(plan.created_at), plan.start)
+
+
+def plan_last_day(plan: Plan) -> datetime.date:
+    """The last day the plan owns: the end of the month after its end, so the follow-up of
+    its last month (updates, meetings, the review and carried work) stays in the plan."""
+    return month_end(add_months(month_start(plan.end), 1))
+
+
 def date_in_plan(plan: Plan, day: datetime.date) -> bool:
-    """The plan's period holds the day (a meeting of the plan falls in it)."""
-    return plan.start <= day <= plan.end
+    """The plan owns the day: its weekly updates and meetings may fall on it."""
+    return plan_first_day(plan) <= day <= plan_last_day(plan)
 
 
 def month_in_plan(plan: Plan, month: datetime.date) -> bool:
-    """The plan's period overlaps the month (`month` is its first day): plan items and
-    reviews of the plan belong to one of its months."""
-    return month_start(plan.start) <= month_start(month) <= month_start(plan.end)
+    """The plan owns the month (any day of it): its reviews and plan items may be of that
+    month, from the month it was created (or started) to the month after its end."""
+    return (
+        month_start(plan_first_day(plan)) <= month_start(month) <= month_start(plan_last_day(plan))
+    )
+
+
+def plans_owning_date_q(day: datetime.date) -> Q:
+    """date_in_plan as a filter on Plan."""
+    return (Q(start__lte=day) | Q(created_at__date__lte=day)) & Q(
+        end__gte=add_months(month_start(day), -1)
+    )
+
+
+def plans_owning_month_q(month: datetime.date) -> Q:
+    """month_in_plan as a filter on Plan."""
+    next_month = add_months(month_start(month), 1)
+    return (Q(start__lt=next_month) | Q(created_at__date__lt=next_month)) & Q(
+        end__gte=add_months(month_start(month), -1)
+    )
 
 
 def can_use_admin(user: AnyUser) -> bool:

@@ -52,10 +52,13 @@ PLAN_PERIOD = Plan(start=datetime.date(2026, 7, 15), end=datetime.date(2026, 12,
         (datetime.date(2026, 7, 14), False),
         (datetime.date(2026, 7, 15), True),
         (datetime.date(2026, 12, 10), True),
-        (datetime.date(2026, 12, 11), False),
+        # The month after the end is the plan's follow-up.
+        (datetime.date(2026, 12, 11), True),
+        (datetime.date(2027, 1, 31), True),
+        (datetime.date(2027, 2, 1), False),
     ],
 )
-def test_a_day_is_in_the_plan_from_its_start_to_its_end(day, inside):
+def test_a_plan_owns_the_days_from_its_start_to_the_month_after_its_end(day, inside):
     assert rules.date_in_plan(PLAN_PERIOD, day) is inside
 
 
@@ -63,11 +66,54 @@ def test_a_day_is_in_the_plan_from_its_start_to_its_end(day, inside):
     ("month", "inside"),
     [
         (datetime.date(2026, 6, 1), False),
-        # The months the plan starts and ends in count whole.
+        # The months the plan starts and ends in count whole, and so does the month after.
         (datetime.date(2026, 7, 1), True),
         (datetime.date(2026, 12, 1), True),
-        (datetime.date(2027, 1, 1), False),
+        (datetime.date(2027, 1, 1), True),
+        (datetime.date(2027, 2, 1), False),
     ],
 )
-def test_a_month_is_in_the_plan_when_the_plan_overlaps_it(month, inside):
+def test_a_plan_owns_the_months_from_its_start_to_the_month_after_its_end(month, inside):
     assert rules.month_in_plan(PLAN_PERIOD, month) is inside
+
+
+def test_a_plan_created_before_its_start_owns_its_preparation(pm):
+    plan = Plan.objects.create(
+        title="Launch", start=datetime.date(2027, 1, 1), end=datetime.date(2027, 3, 31), owner=pm
+    )
+    Plan.objects.filter(pk=plan.pk).update(
+        created_at=datetime.datetime(2026, 11, 20, 12, tzinfo=datetime.UTC)
+    )
+    plan.refresh_from_db()
+    assert rules.plan_first_day(plan) == datetime.date(2026, 11, 20)
+    assert rules.date_in_plan(plan, datetime.date(2026, 11, 20))
+    assert not rules.date_in_plan(plan, datetime.date(2026, 11, 19))
+    assert rules.month_in_plan(plan, datetime.date(2026, 11, 1))
+    assert not rules.month_in_plan(plan, datetime.date(2026, 10, 1))
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        datetime.date(2026, 10, 31),
+        datetime.date(2026, 11, 1),
+        datetime.date(2026, 11, 19),
+        datetime.date(2026, 11, 20),
+        datetime.date(2027, 1, 1),
+        datetime.date(2027, 3, 31),
+        datetime.date(2027, 4, 30),
+        datetime.date(2027, 5, 1),
+    ],
+)
+def test_the_plan_filters_agree_with_the_plan_rules(pm, day):
+    plan = Plan.objects.create(
+        title="Launch", start=datetime.date(2027, 1, 1), end=datetime.date(2027, 3, 31), owner=pm
+    )
+    Plan.objects.filter(pk=plan.pk).update(
+        created_at=datetime.datetime(2026, 11, 20, 12, tzinfo=datetime.UTC)
+    )
+    plan.refresh_from_db()
+    owning_day = Plan.objects.filter(rules.plans_owning_date_q(day), pk=plan.pk).exists()
+    owning_month = Plan.objects.filter(rules.plans_owning_month_q(day), pk=plan.pk).exists()
+    assert owning_day is rules.date_in_plan(plan, day)
+    assert owning_month is rules.month_in_plan(plan, day)
