@@ -6,9 +6,10 @@ constraints need it, the `Q` of the same definition."""
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils.translation import gettext_lazy
 
+from planbridge import periods
 from planbridge import rules as core_rules
 from planbridge.models import Department
 from planbridge.rules import AnyUser
@@ -43,6 +44,25 @@ def open_plan_item_q(prefix: str = "") -> Q:
     """plan_item_is_open as a filter; `prefix` reaches the item through a relation, e.g.
     "to_planitem__" on the dependency table."""
     return Q(**{f"{prefix}status__in": OPEN_PLAN_ITEM_STATUSES})
+
+
+def plan_item_is_overdue(item: PlanItem, on_date: datetime.date | None = None) -> bool:
+    """Still open after its due date (the same rule as overdue asks and action items)."""
+    return plan_item_is_open(item) and item.due < (on_date or periods.today())
+
+
+def plan_item_overdue_q(on_date: datetime.date | None = None, prefix: str = "") -> Q:
+    """plan_item_is_overdue as a filter."""
+    return open_plan_item_q(prefix) & Q(**{f"{prefix}due__lt": on_date or periods.today()})
+
+
+def plan_item_overdue_flag(on_date: datetime.date | None = None) -> Case:
+    """`plan_item_overdue_q` as a boolean annotation (`overdue` on lists)."""
+    return Case(
+        When(plan_item_overdue_q(on_date), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
 
 
 # ---------------------------------------------------------------------------- permissions
