@@ -91,7 +91,7 @@ class Finding(models.Model):
         GOAL = "goal", _("Goal behind expectation")
         PLAN_ITEM = "plan_item", _("Plan item not done")
         WEEKLY_UPDATE = "weekly_update", _("Problem from a weekly update")
-        ASK = "ask", _("Ask declined or unanswered")
+        ASK = "ask", _("Ask declined or overdue")
         ACTION_ITEM = "action_item", _("Overdue action item")
         CONFLICT = "conflict", _("Rhythm conflict")
 
