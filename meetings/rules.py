@@ -148,6 +148,22 @@ def weekly_update_week_is_open(week: datetime.date) -> bool:
     return week == week_start(today())
 
 
+def weekly_update_plan_owns_week(plan: Plan, week: datetime.date) -> bool:
+    """A weekly update may belong to a plan owning any day of its week
+    (planbridge.rules.date_in_plan): a week overlapping two months counts for a plan that
+    starts, or whose follow-up ends, inside it."""
+    return any(core_rules.date_in_plan(plan, week + datetime.timedelta(days=n)) for n in range(7))
+
+
+def weekly_update_plans_q(week: datetime.date) -> Q:
+    """weekly_update_plan_owns_week as a filter on Plan. The days a plan owns are one span
+    longer than a week (from its creation or start to the end of the month after its end),
+    so it owns a day of the week exactly when it owns the Monday or the Sunday."""
+    return core_rules.plans_owning_date_q(week) | core_rules.plans_owning_date_q(
+        week + datetime.timedelta(days=6)
+    )
+
+
 def weekly_update_submitted(
     week: datetime.date, *, department: str = "pk", scope: Q | None = None
 ) -> Exists:

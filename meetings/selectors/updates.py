@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
 from goals.models import PlanItem
 from goals.selectors import current_plan_items
+from planbridge import rules as core_rules
 from planbridge.models import Department, Membership, Plan
 from planbridge.periods import today, week_start
 
@@ -18,15 +19,39 @@ from ..models import ActionItem, Ask, Meeting, WeeklyUpdate
 from .asks import ask_list, with_overdue
 
 
-def active_plans(on_date: datetime.date) -> QuerySet[Plan]:
-    """Plans running on `on_date`, newest first."""
-    return Plan.objects.filter(start__lte=on_date, end__gte=on_date).order_by("-start", "title")
+def _running_first(
+    plans: QuerySet[Plan], first: datetime.date, last: datetime.date
+) -> QuerySet[Plan]:
+    """Plans running (between start and end) on a day from `first` to `last` before those
+    only preparing or following up, then the newest."""
+    running = Q(start__lte=last, end__gte=first)
+    return plans.annotate(
+        running=Case(When(running, then=Value(True)), default=Value(False))
+    ).order_by("-running", "-start", "title")
 
 
-def default_plan_for(*, department_id: int, on_date: datetime.date) -> Plan | None:
-    """The newest running plan whose team has someone of the department, else None."""
+def plans_owning_week(week: datetime.date) -> QuerySet[Plan]:
+    """The plans a weekly update of the week may belong to (a plan owns its preparation:
+    meetings.rules.weekly_update_plans_q), running ones first, then newest first."""
+    return _running_first(
+        Plan.objects.filter(rules.weekly_update_plans_q(week)),
+        week,
+        week + datetime.timedelta(days=6),
+    )
+
+
+def plans_owning_day(day: datetime.date) -> QuerySet[Plan]:
+    """The plans a meeting on `day` may belong to (planbridge.rules.plans_owning_date_q),
+    running ones first, then newest first."""
+    return _running_first(Plan.objects.filter(core_rules.plans_owning_date_q(day)), day, day)
+
+
+def default_plan_for(*, department_id: int, week: datetime.date) -> Plan | None:
+    """The plan a department's update of the week is for unless the coordinator picks
+    another: the first of plans_owning_week whose team has someone of the department, else
+    None."""
     return (
-        active_plans(on_date)
+        plans_owning_week(week)
         .filter(team__memberships__department_id=department_id)
         .distinct()
         .first()

@@ -29,7 +29,19 @@ def meeting_create(
         raise PermissionDenied(_("Only a project manager or the plan's owner creates meetings."))
     check_dates_in_range(date=date)
     if plan is not None and not core_rules.date_in_plan(plan, date):
-        raise ValidationError(_("The meeting date must be inside the plan's period."))
+        raise ValidationError(
+            {
+                "date": _(
+                    "The meeting date is outside the days the plan “%(plan)s” owns (%(first)s – "
+                    "%(last)s: from its creation or start to the end of the month after its end)."
+                )
+                % {
+                    "plan": plan.title,
+                    "first": core_rules.plan_first_day(plan).isoformat(),
+                    "last": core_rules.plan_last_day(plan).isoformat(),
+                }
+            }
+        )
     week = week_start(date)
     meeting = Meeting(date=date, week=week, plan=plan, facilitator=facilitator or actor)
     meeting.full_clean(validate_constraints=False)

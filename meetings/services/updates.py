@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from goals.models import PlanItem
 from goals.services import plan_item_set_status
+from planbridge import rules as core_rules
 from planbridge.models import Department, Plan
 from planbridge.periods import check_dates_in_range, week_start
 
@@ -38,8 +39,9 @@ def weekly_update_submit(
     statuses_shown: dict[int, str] | None = None,
 ) -> WeeklyUpdate:
     """Creates or changes the department's update for the current week (version 0 = new),
-    sets the changed plan-item statuses, and refuses a stale version, another week, or a
-    plan-item status someone else changed since the form showed it (`statuses_shown`)."""
+    sets the changed plan-item statuses, and refuses a stale version, another week, a plan
+    that does not own the week, or a plan-item status someone else changed since the form
+    showed it (`statuses_shown`)."""
     if not rules.can_write_weekly_update(actor, department):
         raise PermissionDenied(_("Only coordinators of the department write its weekly update."))
     check_dates_in_range(week=week)
@@ -47,6 +49,19 @@ def weekly_update_submit(
         raise ValidationError(_("A week is given by its Monday."))
     if not rules.weekly_update_week_is_open(week):
         raise ValidationError(_("Only the current week's update can be written or changed."))
+    if plan is not None and not rules.weekly_update_plan_owns_week(plan, week):
+        raise ValidationError(
+            _(
+                "This week is outside the days the plan “%(plan)s” owns (%(first)s – %(last)s: "
+                "from its creation or start to the end of the month after its end)."
+            )
+            % {
+                "plan": plan.title,
+                "first": core_rules.plan_first_day(plan).isoformat(),
+                "last": core_rules.plan_last_day(plan).isoformat(),
+            },
+            code="plan_period",
+        )
     if not rules.weekly_update_has_content(
         progress=progress, next_week=next_week, problems=problems
     ):

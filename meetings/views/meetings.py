@@ -37,9 +37,9 @@ def meeting_create(request):
         raise PermissionDenied(_("Only a project manager or the plan's owner creates meetings."))
     plans = Plan.objects.filter(rules.meeting_plans_q(request.user)).order_by("-start", "title")
     initial = {"date": today(), "facilitator": request.user.pk}
-    running = selectors.active_plans(today()).filter(pk__in=plans.values("pk")).first()
-    if running is not None:
-        initial["plan"] = running.pk
+    owning = selectors.plans_owning_day(today()).filter(pk__in=plans.values("pk")).first()
+    if owning is not None:
+        initial["plan"] = owning.pk
     form = MeetingForm(
         request.POST or None,
         initial=initial,

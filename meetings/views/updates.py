@@ -35,8 +35,8 @@ def _chosen_plan(request, department, week):
     if plan_id is None:
         if department is None:
             return None
-        return selectors.default_plan_for(department_id=department.pk, on_date=week)
-    return get_object_or_404(selectors.active_plans(today()), pk=plan_id)
+        return selectors.default_plan_for(department_id=department.pk, week=week)
+    return get_object_or_404(selectors.plans_owning_week(week), pk=plan_id)
 
 
 def this_week(request):
@@ -93,7 +93,7 @@ def this_week(request):
             "overview": overview,
             "form": form,
             "departments": departments,
-            "plans": list(selectors.active_plans(today())),
+            "plans": list(selectors.plans_owning_week(week)),
             "week_end": week + datetime.timedelta(days=6),
             "may_create_meeting": rules.can_create_any_meeting(request.user),
         },

@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from meetings.models import ActionItem, Meeting
-from planbridge.periods import today, week_start
+from planbridge.periods import add_months, month_end, month_start, today, week_start
+from planbridge.rules import plan_first_day, plan_last_day
 
 from ..factories import PlanFactory, UserFactory
 from .factories import ActionItemFactory, MeetingFactory, WeeklyUpdateFactory
@@ -73,15 +74,34 @@ def test_a_bad_meeting_date_is_refused(client_for, pm, date, message):
 
 
 def test_a_meeting_outside_its_plan_is_refused(client_for, pm, running_plan):
-    late = running_plan.end + datetime.timedelta(days=3)
+    # The day after the month that follows the plan's end is no longer the plan's.
+    late = plan_last_day(running_plan) + datetime.timedelta(days=1)
     # Within a year of today, so that it is the plan's rule, not the form's, that refuses it.
     assert abs((late - today()).days) <= 366
     response = client_for(pm).post(
         CREATE, {"date": late.isoformat(), "plan": running_plan.pk, "facilitator": pm.pk}
     )
     assert response.status_code == 400
-    assert "inside the plan" in response.content.decode()
+    first, last = plan_first_day(running_plan), plan_last_day(running_plan)
+    assert response.context["form"].errors["date"] == [
+        f"The meeting date is outside the days the plan “Launch plan” owns ({first} – {last}: "
+        "from its creation or start to the end of the month after its end)."
+    ]
     assert not Meeting.objects.exists()
+
+
+def test_a_meeting_form_offers_and_proposes_a_plan_starting_next_month(client_for, pm):
+    start = add_months(month_start(today()), 1)
+    plan = PlanFactory(title="R&D and launch", owner=pm, start=start, end=month_end(start))
+    client = client_for(pm)
+    form = client.get(CREATE).context["form"]
+    assert form.initial["plan"] == plan.pk
+    assert plan in form.fields["plan"].queryset
+    response = client.post(
+        CREATE, {"date": today().isoformat(), "plan": plan.pk, "facilitator": pm.pk}
+    )
+    assert response.status_code == 302
+    assert Meeting.objects.get().plan == plan
 
 
 def test_the_facilitator_records_attendance_and_notes(client_for, pm, running_plan, everyone):

@@ -128,3 +128,36 @@ def test_only_the_current_week_s_update_is_open():
     assert rules.weekly_update_week_is_open(monday)
     assert not rules.weekly_update_week_is_open(monday - 7 * DAY)
     assert not rules.weekly_update_week_is_open(monday + 7 * DAY)
+
+
+# A week spanning two months: Monday 30 November to Sunday 6 December 2026.
+SPANNING_WEEK = datetime.date(2026, 11, 30)
+
+
+@pytest.mark.parametrize(
+    "start, end, created, owns",
+    [
+        # Created on the week's Saturday, starting next month: owns its preparation.
+        (datetime.date(2027, 1, 1), datetime.date(2027, 3, 31), datetime.date(2026, 12, 5), True),
+        # Created the day after the week: not yet.
+        (datetime.date(2027, 1, 1), datetime.date(2027, 3, 31), datetime.date(2026, 12, 7), False),
+        # Starting on the week's Sunday.
+        (datetime.date(2026, 12, 6), datetime.date(2027, 3, 31), datetime.date(2026, 12, 6), True),
+        # Ended in October: its follow-up month ends on the week's Monday.
+        (datetime.date(2026, 5, 1), datetime.date(2026, 10, 31), datetime.date(2026, 4, 1), True),
+        # Ended in September: its follow-up ended in October.
+        (datetime.date(2026, 5, 1), datetime.date(2026, 9, 30), datetime.date(2026, 4, 1), False),
+    ],
+)
+def test_a_plan_owns_a_week_when_it_owns_any_of_its_days(db, start, end, created, owns):
+    from planbridge.models import Plan
+
+    from ..factories import PlanFactory
+
+    plan = PlanFactory(start=start, end=end)
+    moment = timezone.make_aware(datetime.datetime.combine(created, datetime.time(12)))
+    Plan.objects.filter(pk=plan.pk).update(created_at=moment)
+    plan.refresh_from_db()
+    assert rules.weekly_update_plan_owns_week(plan, SPANNING_WEEK) is owns
+    owning = Plan.objects.filter(rules.weekly_update_plans_q(SPANNING_WEEK))
+    assert owning.filter(pk=plan.pk).exists() is owns

@@ -13,9 +13,10 @@ from meetings.services import (
     meeting_create,
     meeting_record,
 )
-from planbridge.periods import today
+from planbridge.periods import add_months, month_end, month_start, today
+from planbridge.rules import plan_first_day, plan_last_day
 
-from ..factories import UserFactory
+from ..factories import PlanFactory, UserFactory
 from .factories import ActionItemFactory, MeetingFactory
 
 
@@ -45,12 +46,34 @@ def test_a_meeting_date_outside_the_accepted_years_is_refused(pm):
     assert not Meeting.objects.exists()
 
 
-def test_a_meeting_outside_its_plan_s_period_is_refused(pm, running_plan):
-    with pytest.raises(ValidationError, match="inside the plan's period"):
-        meeting_create(
-            actor=pm, date=running_plan.end + datetime.timedelta(days=10), plan=running_plan
-        )
+def test_a_meeting_outside_the_days_its_plan_owns_is_refused(pm, running_plan):
+    # The plan owns from its start (created later) to the end of the month after its end.
+    first, last = plan_first_day(running_plan), plan_last_day(running_plan)
+    assert first == running_plan.start
+    for day in (first - datetime.timedelta(days=1), last + datetime.timedelta(days=1)):
+        with pytest.raises(ValidationError) as refused:
+            meeting_create(actor=pm, date=day, plan=running_plan)
+        assert refused.value.message_dict["date"] == [
+            f"The meeting date is outside the days the plan “Launch plan” owns ({first} – "
+            f"{last}: from its creation or start to the end of the month after its end)."
+        ]
     assert not Meeting.objects.exists()
+
+
+def test_a_meeting_of_a_plan_before_its_start_is_accepted(pm, departments):
+    # Created today, starting next month: the plan owns its preparation.
+    start = add_months(month_start(today()), 1)
+    plan = PlanFactory(title="R&D and launch", owner=pm, start=start, end=month_end(start))
+    meeting = meeting_create(actor=pm, date=today(), plan=plan)
+    assert meeting.plan == plan and meeting.date < plan.start
+
+
+def test_a_meeting_in_the_month_after_its_plan_s_end_is_accepted(pm, running_plan):
+    day = plan_last_day(running_plan)
+    assert day > running_plan.end and month_start(day) == add_months(
+        month_start(running_plan.end), 1
+    )
+    assert meeting_create(actor=pm, date=day, plan=running_plan).plan == running_plan
 
 
 def test_a_second_meeting_of_the_same_week_is_refused(pm, running_plan):

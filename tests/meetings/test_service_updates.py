@@ -102,3 +102,41 @@ def test_a_plan_item_status_changed_since_the_form_showed_it_is_refused(
     item.refresh_from_db()
     assert item.status == PlanItem.Status.BLOCKED
     assert not WeeklyUpdate.objects.exists()
+
+
+def _plan_starting_next_month(pm):
+    from planbridge.periods import add_months, month_end, month_start, today
+
+    from ..factories import PlanFactory
+
+    start = add_months(month_start(today()), 1)
+    return PlanFactory(title="R&D and launch", owner=pm, start=start, end=month_end(start))
+
+
+def test_an_update_of_a_plan_before_its_start_is_accepted(pm, dev_coordinator, departments, week):
+    # Created today, starting next month: this week's preparation is the plan's.
+    plan = _plan_starting_next_month(pm)
+    update = _submit(dev_coordinator, departments["dev"], week, plan=plan)
+    assert update.plan == plan and update.week < plan.start
+
+
+def test_an_update_of_a_plan_that_does_not_own_the_week_is_refused(
+    pm, dev_coordinator, departments, week
+):
+    from planbridge.periods import add_months, month_end, month_start
+    from planbridge.rules import plan_first_day, plan_last_day
+
+    from ..factories import PlanFactory
+
+    # Ended three months ago: its follow-up month is over too.
+    start = add_months(month_start(week), -5)
+    ended = PlanFactory(title="Old plan", start=start, end=month_end(add_months(start, 1)))
+    assert plan_last_day(ended) < week
+    with pytest.raises(ValidationError) as refused:
+        _submit(dev_coordinator, departments["dev"], week, plan=ended)
+    assert refused.value.messages == [
+        f"This week is outside the days the plan “Old plan” owns ({plan_first_day(ended)} – "
+        f"{plan_last_day(ended)}: from its creation or start to the end of the month after its "
+        "end)."
+    ]
+    assert not WeeklyUpdate.objects.exists()

@@ -228,6 +228,60 @@ def test_one_update_per_plan_and_week(client_for, dev_coordinator, departments, 
     assert page.context["overview"].plan == running_plan
 
 
+def _plan_starting_next_month(pm, team):
+    from planbridge.periods import add_months, month_end, month_start
+
+    from ..factories import PlanFactory
+
+    start = add_months(month_start(today()), 1)
+    plan = PlanFactory(title="R&D and launch", owner=pm, start=start, end=month_end(start))
+    plan.team.set(team)
+    return plan
+
+
+def test_the_switcher_offers_and_picks_a_plan_starting_next_month(
+    client_for, pm, dev_coordinator, departments
+):
+    # Created today, the plan owns this week's preparation (docs/architecture.md "Periods").
+    plan = _plan_starting_next_month(pm, [pm, dev_coordinator])
+    client = client_for(dev_coordinator)
+    page = client.get(URL)
+    assert page.context["plans"] == [plan]
+    assert page.context["overview"].plan == plan
+    assert (
+        f'<option value="{plan.pk}" selected>R&amp;D and launch</option>' in page.content.decode()
+    )
+    response = post_update(client, department=departments["dev"], plan=plan)
+    assert response.status_code == 302
+    assert WeeklyUpdate.objects.get().plan == plan
+
+
+def test_a_running_plan_comes_before_one_preparing(
+    client_for, pm, dev_coordinator, departments, running_plan
+):
+    upcoming = _plan_starting_next_month(pm, [pm, dev_coordinator])
+    page = client_for(dev_coordinator).get(URL)
+    assert page.context["plans"] == [running_plan, upcoming]
+    assert page.context["overview"].plan == running_plan
+
+
+def test_a_plan_that_does_not_own_the_week_is_not_found(
+    client_for, pm, dev_coordinator, departments
+):
+    from planbridge.periods import add_months, month_end, month_start
+
+    from ..factories import PlanFactory
+
+    start = add_months(month_start(today()), -6)
+    ended = PlanFactory(owner=pm, start=start, end=month_end(add_months(start, 1)))
+    ended.team.set([dev_coordinator])
+    client = client_for(dev_coordinator)
+    assert ended not in client.get(URL).context["plans"]
+    response = post_update(client, department=departments["dev"], plan=ended)
+    assert response.status_code == 404
+    assert not WeeklyUpdate.objects.exists()
+
+
 @pytest.mark.parametrize("size", [5, 120])
 def test_the_page_runs_a_bounded_number_of_queries(
     client_for, dev_coordinator, departments, django_assert_max_num_queries, size
@@ -244,7 +298,8 @@ def test_the_page_runs_a_bounded_number_of_queries(
     client = client_for(dev_coordinator)
     # session + user + profile (middleware), memberships (departments), default plan, update,
     # current plan items, asks to us, asks from us, earlier updates, meetings, my actions,
-    # active plans, roles + PM group (navigation), asks badge: about 17, whatever the size.
+    # plans owning the week, roles + PM group (navigation), asks badge: about 17, whatever the
+    # size.
     with django_assert_max_num_queries(20):
         response = client.get(URL)
     assert response.status_code == 200
