@@ -1,8 +1,11 @@
-"""The bridge dashboard, the home page (docs/architecture.md "The bridge rule"): for a plan and a
-month range, the carry-over rate per department and month, open and flagged findings, goals
+"""The bridge dashboard, the home page (docs/architecture.md "The bridge rule"): for a plan
+scope (all plans, company-wide work without a plan, or one plan: planbridge/plan_scope.py) and
+a month range, the carry-over rate per department and month, open and flagged findings, goals
 at risk, rhythm conflicts, asks' median time to answer and weekly update submission. Every
-number links to the list behind it; a coordinator's own departments come first."""
+number links to the list behind it, filtered the same way; a coordinator's own departments
+come first."""
 
+import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -16,9 +19,10 @@ from django.utils.translation import gettext_lazy
 
 from goals import selectors as goals_selectors
 from planbridge import periods, registry, rules
-from planbridge.forms import MonthField
-from planbridge.models import Department, Plan
+from planbridge.forms import MonthField, PlanScopeField
+from planbridge.models import Department
 from planbridge.pages import query_without_page
+from planbridge.plan_scope import ALL_PLANS, PlanScope
 from reviews import selectors as review_selectors
 
 MAX_MONTHS = 24
@@ -27,11 +31,7 @@ DETAILS = ("goals", "conflicts", "asks", "updates")
 
 
 class DashboardForm(forms.Form):
-    plan = forms.ModelChoiceField(
-        label=gettext_lazy("Plan"),
-        queryset=Plan.objects.order_by("-start", "title"),
-        required=False,
-    )
+    plan = PlanScopeField(label=gettext_lazy("Plan"), required=False)
     month_from = MonthField(label=gettext_lazy("From month"), required=False)
     month_to = MonthField(label=gettext_lazy("To month"), required=False)
 
@@ -80,49 +80,75 @@ def _url(name, **query) -> str:
     return reverse(name) + ("?" + urlencode(query) if query else "")
 
 
-def _choices(form):
-    """The chosen plan and months, falling back to the running plan, its first month and
-    the current month (clamped to the plan) for anything missing or invalid."""
-    data = form.cleaned_data if form.is_valid() else {}
-    plan = data.get("plan") or goals_selectors.default_plan()
-    this_month = periods.month_start(periods.today())
-    if plan is not None:
-        default_from = periods.month_start(plan.start)
-        default_to = max(default_from, min(periods.month_start(plan.end), this_month))
-    else:
-        default_from, default_to = periods.add_months(this_month, -5), this_month
-    month_from = data.get("month_from") or default_from
-    month_to = data.get("month_to") or default_to
+def _choices(form) -> tuple[PlanScope, datetime.date, datetime.date]:
+    """The chosen plan scope and months; a choice missing or not understood falls back to
+    its default. The scope: the running plan, else all plans. The months: up to the month
+    of the scope's latest closed review (without one, the current month, kept inside the
+    plan), from the scope's first month (the plan's first month or its first review,
+    whichever is earlier), at most MAX_MONTHS of them."""
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    scope = data.get("plan")
+    if scope is None:
+        running = goals_selectors.default_plan()
+        scope = PlanScope.of(running) if running else ALL_PLANS
+    month_from, month_to = data.get("month_from"), data.get("month_to")
+    if month_from is None or month_to is None:
+        default_from, default_to = _default_months(scope)
+        if month_from is None and month_to is None:
+            month_from, month_to = default_from, default_to
+        elif month_from is None:
+            month_from = min(default_from, month_to)
+        else:
+            month_to = max(default_to, month_from)
     if month_to < month_from:
-        month_from, month_to = default_from, default_to
+        month_from, month_to = _default_months(scope)
     # One month given far from the default other end: keep the range the form allows.
     if len(periods.months_between(month_from, month_to)) > MAX_MONTHS:
         if data.get("month_from"):
             month_to = periods.add_months(month_from, MAX_MONTHS - 1)
         else:
             month_from = periods.add_months(month_to, -(MAX_MONTHS - 1))
-    return plan, month_from, month_to
+    return scope, month_from, month_to
+
+
+def _default_months(scope: PlanScope) -> tuple[datetime.date, datetime.date]:
+    known = review_selectors.review_months(scope=scope)
+    this_month = periods.month_start(periods.today())
+    plan = scope.plan
+    firsts = [known.first] if known.first else []
+    if plan is not None:
+        plan_first = periods.month_start(plan.start)
+        firsts.append(plan_first)
+        fallback_to = max(plan_first, min(periods.month_start(plan.end), this_month))
+    else:
+        fallback_to = this_month
+    month_to = known.latest_closed or fallback_to
+    month_from = min([*firsts, month_to]) if firsts else periods.add_months(month_to, -5)
+    if len(periods.months_between(month_from, month_to)) > MAX_MONTHS:
+        month_from = periods.add_months(month_to, -(MAX_MONTHS - 1))
+    return month_from, month_to
 
 
 def dashboard(request):
     form = DashboardForm(request.GET or None)
-    plan, month_from, month_to = _choices(form)
+    scope, month_from, month_to = _choices(form)
     months = periods.months_between(month_from, month_to)
     range_end = periods.month_end(month_to)
     user = request.user
     own_ids = rules.member_department_ids(user)
 
-    counts = review_selectors.bridge_counts(plan=plan, month_from=month_from, month_to=month_to)
-    at_risk = goals_selectors.goals_at_risk(plan=plan)
-    conflicts = goals_selectors.rhythm_conflicts(plan=plan)
-    asks = review_selectors.ask_answer_medians(plan=plan, start=month_from, end=range_end)
+    counts = review_selectors.bridge_counts(scope=scope, month_from=month_from, month_to=month_to)
+    at_risk = goals_selectors.goals_at_risk(scope=scope)
+    conflicts = goals_selectors.rhythm_conflicts(scope=scope)
+    asks = review_selectors.ask_answer_medians(scope=scope, start=month_from, end=range_end)
     weeks, submitted = review_selectors.weekly_update_submission(
-        plan=plan, start=month_from, end=range_end
+        scope=scope, start=month_from, end=range_end
     )
     departments = sorted(
         Department.objects.all(), key=lambda d: (d.pk not in own_ids, d.name.lower())
     )
-    plan_id = plan.pk if plan else ""
+    plan_id = scope.value
     span = {"month_from": f"{month_from:%Y-%m}", "month_to": f"{month_to:%Y-%m}"}
     rows = []
     for department in departments:
@@ -183,7 +209,7 @@ def dashboard(request):
         "planbridge/dashboard.html",
         {
             "form": form,
-            "plan": plan,
+            "scope": scope,
             "month_from": month_from,
             "month_to": month_to,
             "months": months,
@@ -232,36 +258,38 @@ def dashboard_detail(request, metric):
     department = form.cleaned_data.get("department")
     if department is None:
         raise Http404
-    plan, month_from, month_to = _choices(form)
+    scope, month_from, month_to = _choices(form)
     range_end = periods.month_end(month_to)
     context = {
         "form": form,
         "metric": metric,
         "title": DETAIL_TITLES[metric],
         "department": department,
-        "plan": plan,
+        "scope": scope,
         "month_from": month_from,
         "month_to": month_to,
         "back": _url(
             "dashboard",
-            plan=plan.pk if plan else "",
+            plan=scope.value,
             month_from=f"{month_from:%Y-%m}",
             month_to=f"{month_to:%Y-%m}",
         ),
     }
     if metric == "goals":
-        context["goals"] = goals_selectors.goals_at_risk(plan=plan, department_ids=[department.pk])
+        context["goals"] = goals_selectors.goals_at_risk(
+            scope=scope, department_ids=[department.pk]
+        )
     elif metric == "conflicts":
         context["conflicts"] = [
             conflict
             for conflict in goals_selectors.rhythm_conflicts(
-                plan=plan, department_ids=[department.pk]
+                scope=scope, department_ids=[department.pk]
             )
             if conflict.item.department_id == department.pk
         ]
     elif metric == "asks":
         asks = (
-            review_selectors.answered_asks(plan=plan, start=month_from, end=range_end)
+            review_selectors.answered_asks(scope=scope, start=month_from, end=range_end)
             .filter(to_department=department)
             .select_related("from_department", "to_department")
             .order_by("-answer_time", "pk")
@@ -270,14 +298,14 @@ def dashboard_detail(request, metric):
         for ask in page:
             ask.answer_hours = round(ask.answer_time.total_seconds() / 3600, 1)
         context["page"] = page
-        medians = review_selectors.ask_answer_medians(plan=plan, start=month_from, end=range_end)
+        medians = review_selectors.ask_answer_medians(scope=scope, start=month_from, end=range_end)
         if department.pk in medians:
             context["median_hours"] = round(medians[department.pk][0].total_seconds() / 3600, 1)
             context["median_label"] = duration_label(medians[department.pk][0])
         context["query"] = query_without_page(request)
     else:
         context["weeks"] = review_selectors.weekly_update_weeks(
-            department_id=department.pk, plan=plan, start=month_from, end=range_end
+            department_id=department.pk, scope=scope, start=month_from, end=range_end
         )
         context["submitted"] = sum(1 for _week, updates in context["weeks"] if updates)
     return render(

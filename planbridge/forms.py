@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from . import periods, rules
+from . import periods, plan_scope, rules
 from .models import Plan, Profile
 
 
@@ -43,6 +43,44 @@ class MonthField(forms.DateField):
     def to_python(self, value):
         day = super().to_python(value)
         return periods.month_start(day) if day else day
+
+
+class _PlanScopeChoices(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        yield (plan_scope.ALL, plan_scope.ALL_PLANS_LABEL)
+        yield (plan_scope.NONE, plan_scope.COMPANY_WIDE_LABEL)
+        yield from super().__iter__()
+
+    def __len__(self):
+        return super().__len__() + 2
+
+
+class PlanScopeField(forms.ModelChoiceField):
+    """A plan filter (planbridge/plan_scope.py): "all" for every plan, "none" for
+    company-wide rows, or a plan's id; cleans to a PlanScope, or None when nothing was
+    chosen. Anything else is refused with the usual "Select a valid choice" message."""
+
+    iterator = _PlanScopeChoices
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Plan.objects.order_by("-start", "title"))
+        kwargs.setdefault("empty_label", None)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, plan_scope.PlanScope):
+            return value.value
+        return super().prepare_value(value)
+
+    def to_python(self, value):
+        if isinstance(value, plan_scope.PlanScope):
+            return value
+        if value == plan_scope.ALL:
+            return plan_scope.ALL_PLANS
+        if value == plan_scope.NONE:
+            return plan_scope.COMPANY_WIDE
+        plan = super().to_python(value)
+        return None if plan is None else plan_scope.PlanScope.of(plan)
 
 
 class PlanForm(forms.ModelForm):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from goals import rules as goal_rules
 from goals.models import PlanItem
-from planbridge.forms import BoundedDateField, MonthField
+from planbridge.forms import BoundedDateField, MonthField, PlanScopeField
 from planbridge.models import Department, Plan
 
 from .models import Finding, Review
@@ -97,7 +97,8 @@ class DismissForm(forms.Form):
 class FindingFilterForm(forms.Form):
     """Query-string filters of the findings list behind the dashboard's numbers."""
 
-    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.all(), required=False)
+    # The dashboard's plan choice: "all", "none" (company-wide reviews) or a plan's id.
+    plan = PlanScopeField(label=_("Plan"), required=False)
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.all(), required=False
     )

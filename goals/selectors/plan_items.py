@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from planbridge import periods
 from planbridge.models import Plan
 
+from planbridge.plan_scope import PlanScope
 from .. import rules
 from ..models import PlanItem
 
@@ -137,15 +138,16 @@ def rhythm_conflicts(
     *,
     plan: Plan | None = None,
     department_ids: Iterable[int] | None = None,
+    scope: PlanScope | None = None,
     month: datetime.date | None = None,
     on_date: datetime.date | None = None,
     item_ids: Iterable[int] | None = None,
 ) -> list[RhythmConflict]:
-    """Conflicts live on `on_date` (default today) among open items (optionally of a plan,
-    departments — on either side of the dependency — or items whose month is `month`): an
-    item starts before an open item it depends on is due, or depends on a blocked or
-    overdue item. `item_ids` keeps conflicts involving those items on either side. One query;
-    at most one conflict per dependency, the gravest."""
+    """Conflicts live on `on_date` (default today) among open items (optionally of a plan
+    or plan scope, departments — on either side of the dependency — or items whose month
+    is `month`): an item starts before an open item it depends on is due, or depends on a
+    blocked or overdue item. `item_ids` keeps conflicts involving those items on either
+    side. One query; at most one conflict per dependency, the gravest."""
     on_date = on_date or periods.today()
     through = PlanItem.depends_on.through
     edges = through.objects.filter(
@@ -158,6 +160,8 @@ def rhythm_conflicts(
     if plan is not None:
         edges = edges.filter(from_planitem__plan=plan)
     if department_ids is not None:
+    if scope is not None:
+        edges = edges.filter(scope.q("from_planitem__plan"))
         department_ids = list(department_ids)
         edges = edges.filter(
             Q(from_planitem__department_id__in=department_ids)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from planbridge import periods
 from planbridge.models import Department, Plan
+from planbridge.plan_scope import PlanScope
 
 from ..models import CheckIn, Goal, Objective, PlanItem
 from ..smart import SmartLetter, failed_letters, goal_smart_check
@@ -139,15 +140,18 @@ def latest_value_of(goal: Goal) -> Decimal | None:
 def goal_progress_list(
     *,
     plan: Plan | None = None,
+    scope: PlanScope | None = None,
     department_ids: Iterable[int] | None = None,
     on_date: datetime.date | None = None,
 ) -> list[GoalProgress]:
-    """Progress, expected progress and status of every goal (of a plan / departments) on
-    `on_date`, in one query."""
+    """Progress, expected progress and status of every goal (of a plan or plan scope /
+    departments) on `on_date`, in one query."""
     on_date = on_date or periods.today()
     goals = goal_queryset(on_date=on_date)
     if plan is not None:
         goals = goals.filter(plan=plan)
+    if scope is not None:
+        goals = goals.filter(scope.q("plan"))
     if department_ids is not None:
         goals = goals.filter(department_id__in=department_ids)
     return [
@@ -158,13 +162,16 @@ def goal_progress_list(
 def goals_at_risk(
     *,
     plan: Plan | None = None,
+    scope: PlanScope | None = None,
     department_ids: Iterable[int] | None = None,
     on_date: datetime.date | None = None,
 ) -> list[GoalProgress]:
     """Only the goals whose status is at_risk or off_track."""
     return [
         record
-        for record in goal_progress_list(plan=plan, department_ids=department_ids, on_date=on_date)
+        for record in goal_progress_list(
+            plan=plan, scope=scope, department_ids=department_ids, on_date=on_date
+        )
         if record.status in ("at_risk", "off_track")
     ]
 

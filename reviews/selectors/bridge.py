@@ -19,6 +19,8 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    Max,
+    Min,
     Q,
     QuerySet,
 )
@@ -27,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Ask, WeeklyUpdate
 from planbridge import periods
-from planbridge.models import Plan
+from planbridge.plan_scope import ALL_PLANS, PlanScope
 
 from .. import rules
 from ..models import Finding, Review
@@ -72,19 +74,18 @@ def state_filter(state: str) -> Q:
 
 def bridge_findings(
     *,
-    plan: Plan | None = None,
+    scope: PlanScope = ALL_PLANS,
     month_from: datetime.date | None = None,
     month_to: datetime.date | None = None,
     department_ids: Iterable[int] | None = None,
     state: str | None = None,
     now: datetime.datetime | None = None,
 ) -> QuerySet[Finding]:
-    """Findings of reviews in the month range (of the plan, of the departments) in a bridge
-    state — the list behind every dashboard number."""
+    """Findings of reviews in the month range (of the plan scope — a company-wide review has
+    no plan —, of the departments) in a bridge state — the list behind every dashboard
+    number."""
     now = now or timezone.now()
-    findings = bridge_finding_queryset(now=now)
-    if plan is not None:
-        findings = findings.filter(review__plan=plan)
+    findings = bridge_finding_queryset(now=now).filter(scope.q("review__plan"))
     if month_from is not None:
         findings = findings.filter(review__month__gte=month_from)
     if month_to is not None:
@@ -138,7 +139,7 @@ class BridgeCounts:
 
 def bridge_counts(
     *,
-    plan: Plan | None = None,
+    scope: PlanScope = ALL_PLANS,
     month_from: datetime.date | None = None,
     month_to: datetime.date | None = None,
     department_ids: Iterable[int] | None = None,
@@ -149,7 +150,7 @@ def bridge_counts(
     now = now or timezone.now()
     rows = (
         bridge_findings(
-            plan=plan,
+            scope=scope,
             month_from=month_from,
             month_to=month_to,
             department_ids=department_ids,
@@ -176,10 +177,22 @@ def bridge_counts(
     return counts
 
 
-def _plan_or_none(plan: Plan | None, field_name: str) -> Q:
-    if plan is None:
-        return Q()
-    return Q(**{field_name: plan}) | Q(**{f"{field_name}__isnull": True})
+@dataclass(frozen=True)
+class ReviewMonths:
+    """The first review month and the latest closed review's month of a plan scope."""
+
+    first: datetime.date | None
+    latest_closed: datetime.date | None
+
+
+def review_months(*, scope: PlanScope = ALL_PLANS) -> ReviewMonths:
+    """The month of the scope's first review (in any state) and of its latest closed
+    review, the dashboard's default range; one query."""
+    row = Review.objects.filter(scope.q("plan")).aggregate(
+        first=Min("month"),
+        latest_closed=Max("month", filter=Q(status=Review.Status.CLOSED)),
+    )
+    return ReviewMonths(first=row["first"], latest_closed=row["latest_closed"])
 
 
 class _MedianLow(Aggregate):
@@ -205,14 +218,15 @@ def _day_bounds(
 
 
 def answered_asks(
-    *, plan: Plan | None = None, start: datetime.date, end: datetime.date
+    *, scope: PlanScope = ALL_PLANS, start: datetime.date, end: datetime.date
 ) -> QuerySet[Ask]:
-    """Asks raised in [start, end] (of the plan, or without one) that have been answered,
-    annotated with `answer_time` — the rows behind the median time to answer."""
+    """Asks raised in [start, end] (of the plan scope; a plan's takes the asks without a
+    plan too) that have been answered, annotated with `answer_time` — the rows behind the
+    median time to answer."""
     first, after = _day_bounds(start, end)
     return (
         Ask.objects.filter(created_at__gte=first, created_at__lt=after, answered_at__isnull=False)
-        .filter(_plan_or_none(plan, "plan"))
+        .filter(scope.q_with_company_wide("plan"))
         .annotate(
             answer_time=ExpressionWrapper(
                 F("answered_at") - F("created_at"), output_field=DurationField()
@@ -222,12 +236,12 @@ def answered_asks(
 
 
 def ask_answer_medians(
-    *, plan: Plan | None = None, start: datetime.date, end: datetime.date
+    *, scope: PlanScope = ALL_PLANS, start: datetime.date, end: datetime.date
 ) -> dict[int, tuple[datetime.timedelta, int]]:
     """Per receiving department: the median (lower middle) time from an ask being raised to
     its answer, and how many answered asks it is taken over (asks raised in [start, end]);
     one query. On PostgreSQL the database computes the median, so no ask is loaded."""
-    asks = answered_asks(plan=plan, start=start, end=end)
+    asks = answered_asks(scope=scope, start=start, end=end)
     if connection.vendor == "postgresql":
         rows = (
             asks.values("to_department_id")
@@ -262,7 +276,7 @@ def _weeks(start: datetime.date, end: datetime.date) -> tuple[datetime.date, dat
 
 
 def weekly_update_submission(
-    *, plan: Plan | None = None, start: datetime.date, end: datetime.date
+    *, scope: PlanScope = ALL_PLANS, start: datetime.date, end: datetime.date
 ) -> tuple[int, dict[int, int]]:
     """The number of weeks (Mondays) from start to min(end, today) and, per department, in
     how many of them it submitted an update; one query."""
@@ -270,7 +284,7 @@ def weekly_update_submission(
     weeks = 0 if last < first else (last - first).days // 7 + 1
     rows = (
         WeeklyUpdate.objects.filter(week__gte=first, week__lte=last)
-        .filter(_plan_or_none(plan, "plan"))
+        .filter(scope.q_with_company_wide("plan"))
         .values("department_id")
         .annotate(weeks=Count("week", distinct=True))
         .order_by()
@@ -279,7 +293,11 @@ def weekly_update_submission(
 
 
 def weekly_update_weeks(
-    *, department_id: int, plan: Plan | None = None, start: datetime.date, end: datetime.date
+    *,
+    department_id: int,
+    scope: PlanScope = ALL_PLANS,
+    start: datetime.date,
+    end: datetime.date,
 ) -> list[tuple[datetime.date, list[WeeklyUpdate]]]:
     """Every week counted by weekly_update_submission, newest first, with the department's
     updates of that week (empty when it submitted none); one query."""
@@ -287,7 +305,7 @@ def weekly_update_weeks(
     updates: dict[datetime.date, list[WeeklyUpdate]] = {}
     rows = (
         WeeklyUpdate.objects.filter(department_id=department_id, week__gte=first, week__lte=last)
-        .filter(_plan_or_none(plan, "plan"))
+        .filter(scope.q_with_company_wide("plan"))
         .select_related("plan")
         .order_by("week", "pk")
     )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from planbridge import periods
 from planbridge.models import Department
+from planbridge.plan_scope import ALL_PLANS
 from planbridge.pages import apply_form_errors, id_or_none, load_or_404, query_without_page
 
 from .. import links, rules, selectors, services
@@ -287,7 +288,7 @@ def finding_list(request):
     form = FindingFilterForm(request.GET or None, states=selectors.STATES.items())
     filters = form.cleaned_data if form.is_valid() else {}
     findings = selectors.bridge_findings(
-        plan=filters.get("plan"),
+        scope=filters.get("plan") or ALL_PLANS,
         month_from=filters.get("month_from"),
         month_to=filters.get("month_to"),
         department_ids=[filters["department"].pk] if filters.get("department") else None,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from meetings.models import Ask, WeeklyUpdate
 from planbridge import periods
+from planbridge.plan_scope import PlanScope
 from reviews.models import Review
 from reviews.selectors import answered_asks, ask_answer_medians
 from reviews.selectors.bridge import _medians_in_python
@@ -149,10 +150,12 @@ def test_the_median_time_to_answer_is_the_lower_middle_value(pm, departments, pl
     for hours in (10, 2, 4, 30):
         _ask(pm, departments, hours=hours, plan=plan)
     _ask(pm, departments, to="sales", hours=7, plan=plan)
-    medians = ask_answer_medians(plan=plan, start=MARCH, end=periods.month_end(MARCH))
+    medians = ask_answer_medians(
+        scope=PlanScope.of(plan), start=MARCH, end=periods.month_end(MARCH)
+    )
     assert medians[departments["dev"].pk] == (4 * HOUR, 4)
     assert medians[departments["sales"].pk] == (7 * HOUR, 1)
-    asks = answered_asks(plan=plan, start=MARCH, end=periods.month_end(MARCH))
+    asks = answered_asks(scope=PlanScope.of(plan), start=MARCH, end=periods.month_end(MARCH))
     assert _medians_in_python(asks) == medians, "the SQL median and the fallback agree"
 
 
@@ -165,7 +168,9 @@ def test_asks_raised_outside_the_range_are_left_out_of_the_median(pm, department
         plan=plan,
         created=timezone.make_aware(datetime.datetime(2026, 4, 1, 0, 30)),
     )
-    medians = ask_answer_medians(plan=plan, start=MARCH, end=periods.month_end(MARCH))
+    medians = ask_answer_medians(
+        scope=PlanScope.of(plan), start=MARCH, end=periods.month_end(MARCH)
+    )
     assert medians[departments["dev"].pk] == (3 * HOUR, 1)
 
 
@@ -179,7 +184,9 @@ def test_on_postgresql_the_median_is_one_grouped_query_that_loads_no_ask(
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
-        medians = ask_answer_medians(plan=plan, start=MARCH, end=periods.month_end(MARCH))
+        medians = ask_answer_medians(
+            scope=PlanScope.of(plan), start=MARCH, end=periods.month_end(MARCH)
+        )
     assert len(queries) == 1 and "PERCENTILE_DISC" in queries[0]["sql"]
     assert medians[departments["dev"].pk] == (20 * HOUR, 39)
 
