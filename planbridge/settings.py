@@ -333,6 +333,20 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# Behind TLS in production, set SECURE_COOKIES=1.
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS=1: the site is served over TLS, by a proxy that terminates it and says so in
+# X-Forwarded-Proto (the proxy must set that header itself, never pass a client's on). One
+# switch turns on everything `check --deploy` expects of an HTTPS site: plain-HTTP requests
+# are redirected (except /healthz, which the container's health check asks over plain HTTP),
+# browsers are told to use HTTPS only for a year, subdomains included (HSTS; "preload" lets
+# the owner submit the domain to the browsers' list, which nothing does on its own), and
+# cookies are sent over HTTPS only.
+HTTPS = env_bool("HTTPS", default=False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS

@@ -71,12 +71,32 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _fetch(url: str) -> tuple[int, str, bytes]:
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+# What the TLS proxy in front of the web service adds to every request it passes on.
+BEHIND_TLS = {"X-Forwarded-Proto": "https"}
+
+
+def _fetch(url: str, headers: dict | None = None) -> tuple[int, str, bytes]:
+    return _fetch_with_headers(url, headers)[:3]
+
+
+def _fetch_with_headers(url: str, headers: dict | None = None):
+    request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.headers.get("Content-Type", ""), response.read()
+        with _OPENER.open(request, timeout=10) as response:
+            return (
+                response.status,
+                response.headers.get("Content-Type", ""),
+                response.read(),
+                response.headers,
+            )
     except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("Content-Type", ""), error.read()
+        return error.code, error.headers.get("Content-Type", ""), error.read(), error.headers
 
 
 @pytest.fixture
@@ -114,6 +134,7 @@ def production_environment(tmp_path, fresh_database):
         for name, value in COMPOSE["services"]["web"]["environment"].items()
     }
     assert environment["DEBUG"] == "0"
+    assert environment["HTTPS"] == "1"
     environment.update(
         DATABASE_URL=fresh_database,
         CELERY_BROKER_URL=SERVICES["redis"],
@@ -189,23 +210,32 @@ def test_the_compose_web_commands_serve_pages_with_debug_off(production_environm
         status, _type, body = _fetch(f"{server.url}/healthz")
         assert status == 503, body
         assert b"collectstatic" in body
-        assert _fetch(f"{server.url}/login/")[0] == 500
+        assert _fetch(f"{server.url}/login/", BEHIND_TLS)[0] == 500
     finally:
         server.stop()
 
     _run(collectstatic, checkout, environment)
     server = Gunicorn(gunicorn, checkout, environment)
     try:
-        status, _type, body = _fetch(f"{server.url}/login/")
+        # HTTPS=1: plain HTTP is sent to HTTPS; through the TLS proxy the page is served
+        # with HSTS and Secure cookies.
+        status, _type, _body, headers = _fetch_with_headers(f"{server.url}/login/")
+        assert status == 301 and headers["Location"].startswith("https://"), headers
+        status, _type, body, headers = _fetch_with_headers(f"{server.url}/login/", BEHIND_TLS)
         assert status == 200, body[-2000:]
+        assert headers["Strict-Transport-Security"] == (
+            "max-age=31536000; includeSubDomains; preload"
+        )
+        cookies = headers.get_all("Set-Cookie")
+        assert cookies and all("Secure" in cookie for cookie in cookies), cookies
         page = body.decode()
         stylesheet = re.search(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', page).group(1)
         script = re.search(r'<script[^>]+src="([^"]+)"', page).group(1)
         # Hashed names: the manifest storage is in force, as in production.
         assert re.search(r"\.[0-9a-f]{12}\.css$", stylesheet), stylesheet
-        status, content_type, _body = _fetch(server.url + stylesheet)
+        status, content_type, _body = _fetch(server.url + stylesheet, BEHIND_TLS)
         assert (status, content_type.split(";")[0]) == (200, "text/css")
-        status, content_type, _body = _fetch(server.url + script)
+        status, content_type, _body = _fetch(server.url + script, BEHIND_TLS)
         assert status == 200 and "javascript" in content_type
 
         status, _type, body = _fetch(f"{server.url}/healthz")
@@ -213,6 +243,26 @@ def test_the_compose_web_commands_serve_pages_with_debug_off(production_environm
         assert b'"static": "ok"' in body
     finally:
         server.stop()
+
+
+def test_the_deploy_checks_pass_in_the_production_environment(production_environment):
+    """`check --deploy` with compose's environment (DEBUG=0, HTTPS=1), a 50-character
+    SECRET_KEY and a real host name prints no warning at all."""
+    checkout, environment = production_environment
+    environment.update(
+        SECRET_KEY="k" * 10 + uuid.uuid4().hex + "x" * 8, ALLOWED_HOSTS="planbridge.example.com"
+    )
+    assert len(environment["SECRET_KEY"]) == 50
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=checkout,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout
 
 
 def test_compose_refuses_to_start_without_a_secret_key():

@@ -126,7 +126,7 @@ def start_failure(env_overrides: dict, tmp_path) -> str:
     [
         ("DEBUG", "ture"),
         ("STATIC_MANIFEST", "maybe"),
-        ("SECURE_COOKIES", "2"),
+        ("HTTPS", "2"),
         ("PLANBRIDGE_CARRY_GRACE_DAYS", "-1"),
         ("PLANBRIDGE_CARRY_GRACE_DAYS", "seven"),
         ("PLANBRIDGE_CARRY_GRACE_DAYS", "7.5"),
