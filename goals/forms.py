@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from planbridge import periods
@@ -36,6 +38,31 @@ class VersionedForm(forms.ModelForm):
             del self.fields["version"]
         else:
             self.fields["version"].initial = self.instance.version
+
+    def stored_values(self, stored: models.Model) -> list[tuple[str, str]]:
+        """The stored row as this form shows each of its fields, in the form's order and
+        under its labels: for the version-conflict box beside the form, so the two read
+        alike (a user under the owner list's label, a status by its label, a month as the
+        month picker shows it, a date as the date picker holds it)."""
+        return [
+            (str(bound.label), _shown(bound.field, stored, bound.name) or "—")
+            for bound in self.visible_fields()
+        ]
+
+
+def _shown(field: forms.Field, stored: models.Model, name: str) -> str:
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return ", ".join(field.label_from_instance(obj) for obj in getattr(stored, name).all())
+    value = getattr(stored, name)
+    if value is None:
+        return ""
+    if isinstance(field, forms.ModelChoiceField):
+        return str(field.label_from_instance(value))
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(field.choices).get(value, value))
+    if isinstance(field, MonthField):
+        return formats.date_format(value, "YEAR_MONTH_FORMAT")
+    return str(field.widget.format_value(value) or "")
 
 
 class ObjectiveForm(forms.ModelForm):

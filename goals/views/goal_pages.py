@@ -116,8 +116,11 @@ def goal_edit(request, pk):
             data = request.POST.copy()
             data["version"] = conflict.current.version
             form.data = data
+            current = Goal.objects.select_related("department", "owner", "objective", "plan").get(
+                pk=goal.pk
+            )
             return _goal_form_page(
-                request, form, goal, conflict=_goal_values(conflict.current), status=409
+                request, form, goal, conflict=form.stored_values(current), status=409
             )
         except ValidationError as error:
             apply_form_errors(form, error)
@@ -125,31 +128,6 @@ def goal_edit(request, pk):
             messages.success(request, _("The goal was saved."))
             return redirect("goals:goal_detail", pk=saved.pk)
     return _goal_form_page(request, form, goal)
-
-
-def _goal_values(goal: Goal) -> list[tuple[str, object]]:
-    goal = Goal.objects.select_related("department", "owner", "objective", "plan").get(pk=goal.pk)
-    names = (
-        "title",
-        "description",
-        "department",
-        "owner",
-        "metric",
-        "unit",
-        "baseline",
-        "direction",
-        "target",
-        "start",
-        "due",
-        "objective",
-        "plan",
-    )
-    values = []
-    for name in names:
-        field = Goal._meta.get_field(name)
-        value = getattr(goal, f"get_{name}_display")() if field.choices else getattr(goal, name)
-        values.append((field.verbose_name, "—" if value in (None, "") else value))
-    return values
 
 
 @require_POST

@@ -88,23 +88,6 @@ def plan_item_create(request):
     )
 
 
-def _item_values(item: PlanItem) -> list[tuple[str, object]]:
-    item = selectors.plan_item_detail(item.pk)
-    values = []
-    for name in ("plan", "department", "month", "title", "description", "owner", "start"):
-        values.append((PlanItem._meta.get_field(name).verbose_name, getattr(item, name)))
-    values += [
-        (PlanItem._meta.get_field("due").verbose_name, item.due),
-        (PlanItem._meta.get_field("status").verbose_name, item.get_status_display()),
-        (PlanItem._meta.get_field("goal").verbose_name, item.goal),
-        (
-            PlanItem._meta.get_field("depends_on").verbose_name,
-            ", ".join(str(dependency) for dependency in item.depends_on.all()),
-        ),
-    ]
-    return [(label, "—" if value in (None, "") else value) for label, value in values]
-
-
 def plan_item_edit(request, pk):
     item = get_object_or_404(PlanItem.objects.select_related("plan"), pk=pk)
     if not rules.can_edit_plan_item(request.user, item):
@@ -128,7 +111,8 @@ def plan_item_edit(request, pk):
                 data = request.POST.copy()
                 data["version"] = error.current.version
                 form.data = data
-                conflict, status = _item_values(error.current), 409
+                current = selectors.plan_item_detail(item.pk)
+                conflict, status = form.stored_values(current), 409
             except ValidationError as error:
                 apply_form_errors(form, error)
             else:
