@@ -30,11 +30,36 @@ class FindingForm(forms.ModelForm):
         self.fields["department"].queryset = Department.objects.order_by("name")
 
 
-class EvidenceFindingForm(forms.Form):
-    """The hidden fields of an evidence line's one-click button."""
+# Any id a bigint column holds; a larger one names no row and must not reach the database.
+LARGEST_ID = 2**63 - 1
+EVIDENCE_NOT_IN_MONTH = _("That evidence is not part of this review's month.")
 
-    evidence_kind = forms.ChoiceField(choices=Finding.EvidenceKind.choices)
-    evidence_object_id = forms.IntegerField(min_value=1)
+
+class EvidenceLineForm(forms.Form):
+    """Names an evidence line: the query of its "Make a finding" button, and the hidden
+    fields of the finding form made from it. Anything else is one message, not field errors
+    on fields the user never sees."""
+
+    evidence_kind = forms.CharField(required=False, widget=forms.HiddenInput)
+    evidence_object_id = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, object_id = cleaned.get("evidence_kind"), cleaned.get("evidence_object_id")
+        if kind not in Finding.EvidenceKind.values or not (object_id or "").isdecimal():
+            raise forms.ValidationError(EVIDENCE_NOT_IN_MONTH)
+        if not 1 <= int(object_id) <= LARGEST_ID:
+            raise forms.ValidationError(EVIDENCE_NOT_IN_MONTH)
+        cleaned["evidence_object_id"] = int(object_id)
+        return cleaned
+
+
+class EvidenceFindingForm(EvidenceLineForm, FindingForm):
+    """A finding made from an evidence line: prefilled from the line, every field editable,
+    the link to the line kept in hidden fields (the service checks it is still evidence)."""
+
+    class Meta(FindingForm.Meta):
+        pass
 
 
 class CarryNewItemForm(forms.Form):

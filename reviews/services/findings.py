@@ -10,6 +10,7 @@ from planbridge.models import Department
 
 from .. import rules
 from ..models import Finding, Review
+from ..selectors.evidence import review_evidence
 from .locking import _locked_finding, _locked_review
 
 
@@ -27,7 +28,8 @@ def finding_create(
     evidence_object_id: int | None = None,
 ) -> Finding:
     """Records a finding in a review that is not closed yet (a closed review's findings are
-    what the carry-over rate is measured on, so none are added afterwards)."""
+    what the carry-over rate is measured on, so none are added afterwards); an evidence link
+    must name a line of the review's evidence as it stands now."""
     if not rules.can_record_finding(actor, review):
         raise PermissionDenied(_("Only project managers can record findings."))
     review = _locked_review(review)
@@ -35,6 +37,8 @@ def finding_create(
         raise ValidationError(_("This review is closed; no findings can be added."))
     if bool(evidence_kind) != (evidence_object_id is not None):
         raise ValidationError(_("An evidence link needs both its kind and its object."))
+    if evidence_kind and review_evidence(review).find(evidence_kind, evidence_object_id) is None:
+        raise ValidationError(_("That evidence is not part of this review's month."))
     finding = Finding(
         review=review,
         kind=kind,

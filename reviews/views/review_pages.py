@@ -6,13 +6,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from planbridge import rules as core_rules
 from planbridge.pages import apply_form_errors, load_or_404
 
 from .. import links, rules, selectors, services
-from ..forms import EvidenceFindingForm, FindingForm, ReviewForm
+from ..forms import (
+    EVIDENCE_NOT_IN_MONTH,
+    EvidenceFindingForm,
+    EvidenceLineForm,
+    FindingForm,
+    ReviewForm,
+)
 
 REVIEWS_PER_PAGE = 24
 
@@ -143,36 +149,68 @@ def finding_create(request, pk):
     return _review_page(request, review, finding_form=form, status=400)
 
 
-@require_POST
+def _evidence_line(review, data):
+    """The line of the review's evidence that `data` names, or None."""
+    named = EvidenceLineForm(data)
+    if not named.is_valid():
+        return None
+    return selectors.review_evidence(review).find(
+        named.cleaned_data["evidence_kind"], named.cleaned_data["evidence_object_id"]
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def finding_from_evidence(request, pk):
-    """One click on an evidence line: a finding prefilled from the line as the server
-    assembles it (the posted fields only name the line)."""
+    """The page behind an evidence line's "Make a finding": the finding form prefilled from
+    the line as the server assembles it (the query only names the line), editable before it
+    is saved with its link to the line."""
     review = load_or_404(selectors.review_detail, pk)
     if not rules.can_record_finding(request.user, review):
         raise PermissionDenied(_("Only project managers can record findings."))
+    if request.method == "GET":
+        line = _evidence_line(review, request.GET)
+        if line is None:
+            messages.error(request, EVIDENCE_NOT_IN_MONTH)
+            return redirect("reviews:review_detail", pk=review.pk)
+        form = EvidenceFindingForm(initial=line.finding_initial())
+        return _evidence_finding_page(request, review, line, form)
     form = EvidenceFindingForm(request.POST)
-    line = None
+    # The page shows the line the form is made from; a line no longer in the evidence is
+    # said once, whatever else is wrong (the service checks it again when saving).
+    line = _evidence_line(review, request.POST)
+    if line is None and EVIDENCE_NOT_IN_MONTH not in form.non_field_errors():
+        form.add_error(None, EVIDENCE_NOT_IN_MONTH)
     if form.is_valid():
-        line = selectors.review_evidence(review).find(
-            form.cleaned_data["evidence_kind"], form.cleaned_data["evidence_object_id"]
-        )
-    if line is None:
-        messages.error(request, _("That evidence is not part of this review's month."))
-        return redirect("reviews:review_detail", pk=review.pk)
-    try:
-        finding = services.finding_create(
-            actor=request.user,
-            review=review,
-            kind=line.finding_kind,
-            title=line.title[:200],
-            detail=line.detail,
-            department=line.department,
-            severity=line.severity,
-            evidence_kind=line.kind,
-            evidence_object_id=line.object_id,
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("reviews:review_detail", pk=review.pk)
-    messages.success(request, _("The finding was recorded from the evidence."))
-    return redirect("reviews:finding_detail", pk=finding.pk)
+        data = form.cleaned_data
+        try:
+            finding = services.finding_create(
+                actor=request.user,
+                review=review,
+                kind=data["kind"],
+                title=data["title"],
+                detail=data["detail"],
+                department=data["department"],
+                severity=data["severity"],
+                evidence_kind=data["evidence_kind"],
+                evidence_object_id=data["evidence_object_id"],
+            )
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("The finding was recorded from the evidence."))
+            return redirect("reviews:finding_detail", pk=finding.pk)
+    return _evidence_finding_page(request, review, line, form, status=400)
+
+
+def _evidence_finding_page(request, review, line, form, *, status=200):
+    return render(
+        request,
+        "reviews/finding_from_evidence.html",
+        {
+            "review": review,
+            "line": line,
+            "form": form,
+            "may_record": rules.review_accepts_findings(review),
+        },
+        status=status,
+    )

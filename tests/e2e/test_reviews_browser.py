@@ -20,13 +20,16 @@ def test_the_pm_runs_the_monthly_review_and_the_carry_over_rate_changes(page, de
     page.get_by_role("button", name="Open the review").click()
     assert page.get_by_test_id("review-status").inner_text() == "Open"
 
-    # One click on an evidence line records a finding prefilled from it.
+    # "Make a finding" on an evidence line opens a finding form prefilled from it.
     line = (
         page.get_by_test_id("evidence-plan_item")
         .get_by_test_id("evidence-line")
         .filter(has_text="Internal testing and adjustment")
     )
     line.get_by_role("button", name="Make a finding").click()
+    page.get_by_test_id("evidence-finding-form").get_by_role(
+        "button", name="Record finding"
+    ).click()
     page.wait_for_url("**/reviews/findings/*/")
     assert page.get_by_role("heading", name="Internal testing and adjustment").is_visible()
 
@@ -45,6 +48,9 @@ def test_the_pm_runs_the_monthly_review_and_the_carry_over_rate_changes(page, de
     page.get_by_test_id("evidence-plan_item").get_by_test_id("evidence-line").filter(
         has_text="Launch: start selling"
     ).get_by_role("button", name="Make a finding").click()
+    page.get_by_test_id("evidence-finding-form").get_by_role(
+        "button", name="Record finding"
+    ).click()
     page.wait_for_url("**/reviews/findings/*/")
     page.get_by_test_id("dismiss").get_by_label("Why is this finding dismissed?").fill(
         "The launch date is tracked by the testing item."

@@ -17,6 +17,7 @@ from django.urls import reverse
 from goals.models import PlanItem
 from meetings.models import ActionItem, Ask
 from planbridge import periods
+from reviews.models import Finding
 from reviews.selectors import review_evidence
 from reviews.selectors.evidence import EarlierFinding
 from tests.factories import PlanFactory
@@ -311,6 +312,74 @@ def test_a_line_already_found_in_an_earlier_review_links_to_that_finding(
     assert f"already a finding of the review of {last_month():%Y-%m}" in content
 
 
+# ------------------------------------------------------------------- a finding made from a line
+
+
+def test_a_finding_from_a_line_names_the_problem_and_is_edited_before_it_is_saved(
+    client_for, pm, story_plan, departments
+):
+    month, week = spanning_week()
+    update = WeeklyUpdateFactory(
+        department=departments["dev"],
+        week=week,
+        plan=story_plan,
+        problems="Core module B delayed two weeks\nThe supplier's parts arrive late.",
+        author=pm,
+    )
+    review = ReviewFactory(month=month, plan=story_plan, facilitator=pm)
+    client = client_for(pm)
+    url = reverse("reviews:finding_from_evidence", args=[review.pk])
+    opened = client.get(url, {"evidence_kind": "weekly_update", "evidence_object_id": update.pk})
+    assert opened.status_code == 200
+    initial = opened.context["form"].initial
+    assert initial["title"] == (
+        "Problem reported by Product Development: Core module B delayed two weeks"
+    )
+    assert "The supplier's parts arrive late." in initial["detail"]
+    assert 'data-testid="evidence-finding-form"' in opened.content.decode()
+
+    posted = client.post(
+        url,
+        {
+            **initial,
+            "department": departments["dev"].pk,
+            "title": "Module B is two weeks late: the supplier's parts",
+            "severity": Finding.Severity.HIGH,
+        },
+    )
+    finding = Finding.objects.get()
+    assert posted.status_code == 302
+    assert finding.title == "Module B is two weeks late: the supplier's parts"
+    assert finding.severity == Finding.Severity.HIGH
+    assert (finding.evidence_kind, finding.evidence_object_id) == ("weekly_update", update.pk)
+    line = review_evidence(review).find("weekly_update", update.pk)
+    assert line.finding_ids == [finding.pk]
+
+
+def test_a_finding_from_a_line_no_longer_in_the_evidence_is_refused_and_nothing_saved(
+    client_for, pm, story_plan, departments, review_now
+):
+    ask = AskFactory(
+        from_department=departments["dev"],
+        to_department=departments["marketing"],
+        plan=story_plan,
+        needed_by=last_month() + 4 * DAY,
+        created_by=pm,
+    )
+    client = client_for(pm)
+    url = reverse("reviews:finding_from_evidence", args=[review_now.pk])
+    initial = (
+        client.get(url, {"evidence_kind": "ask", "evidence_object_id": ask.pk})
+        .context["form"]
+        .initial
+    )
+    Ask.objects.filter(pk=ask.pk).update(state=Ask.State.DONE)  # answered meanwhile
+    response = client.post(url, {**initial, "department": departments["marketing"].pk})
+    assert response.status_code == 400
+    assert "not part of this review" in response.content.decode()
+    assert not Finding.objects.exists()
+
+
 # ------------------------------------------------------------------------------ query bounds
 
 
@@ -366,3 +435,34 @@ def test_evidence_of_earlier_months_takes_a_fixed_number_of_queries(
         lines = evidence.lines(kind)
         assert len(lines) == size, kind
         assert all(len(line.earlier_findings) == 1 for line in lines), kind
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_the_evidence_finding_page_takes_a_fixed_number_of_queries(
+    client_for,
+    pm,
+    story_plan,
+    departments,
+    review_now,
+    review_before,
+    size,
+    django_assert_max_num_queries,
+):
+    make_late_work(
+        plan=story_plan,
+        departments=departments,
+        author=pm,
+        earlier_review=review_before,
+        count=size,
+    )
+    item = PlanItem.objects.order_by("pk").first()
+    client = client_for(pm)
+    url = reverse("reviews:finding_from_evidence", args=[review_now.pk])
+    # session, user, profile (language), 1 review, pm group, 7 evidence, the Asks tab's
+    # count (context processor), the departments of the form.
+    with django_assert_max_num_queries(14):
+        response = client.get(url, {"evidence_kind": "plan_item", "evidence_object_id": item.pk})
+    assert response.status_code == 200
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("reviews:review_detail", args=[review_now.pk]))
+    assert page.status_code == 200

@@ -140,37 +140,96 @@ def late_item(review, plan, departments, pm):
     return make_evidence(plan=plan, departments=departments, author=pm, month=MARCH)["plan_item"][0]
 
 
+def evidence_finding(line, **overrides):
+    """The evidence finding form as posted: its prefilled values, changed by `overrides`."""
+    return {**{key: "" if value is None else value for key, value in line.items()}, **overrides}
+
+
 @pytest.mark.parametrize("name", ["dev_coordinator", "sales_member"])
 def test_only_a_pm_records_a_finding_from_an_evidence_line(
-    request, client_for, review, late_item, name
+    request, client_for, review, late_item, name, departments
 ):
     line = {"evidence_kind": "plan_item", "evidence_object_id": late_item.pk}
     url = reverse("reviews:finding_from_evidence", args=[review.pk])
-    assert client_for(person(request, name)).post(url, line).status_code == 403
+    client = client_for(person(request, name))
+    assert client.get(url, line).status_code == 403
+    posted = evidence_finding(
+        line, kind="problem", title="x", department=departments["dev"].pk, severity="low"
+    )
+    assert client.post(url, posted).status_code == 403
     assert not Finding.objects.exists()
 
 
-def test_a_pm_records_a_finding_from_an_evidence_line(client_for, pm, review, late_item):
-    response = client_for(pm).post(
-        reverse("reviews:finding_from_evidence", args=[review.pk]),
-        {"evidence_kind": "plan_item", "evidence_object_id": late_item.pk},
+def test_make_a_finding_opens_the_form_prefilled_from_the_line(client_for, pm, review, late_item):
+    url = reverse("reviews:finding_from_evidence", args=[review.pk])
+    response = client_for(pm).get(
+        url, {"evidence_kind": "plan_item", "evidence_object_id": late_item.pk}
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.initial["title"] == (
+        f"Overdue: {late_item.title} (Product Development), due {late_item.due.isoformat()}, "
+        "still blocked"
+    )
+    assert form.initial["department"] == late_item.department_id
+    assert (form.initial["evidence_kind"], form.initial["evidence_object_id"]) == (
+        "plan_item",
+        late_item.pk,
+    )
+    assert not Finding.objects.exists()
+
+
+def test_a_pm_records_a_finding_from_an_evidence_line_with_an_edited_title(
+    client_for, pm, review, late_item
+):
+    client = client_for(pm)
+    url = reverse("reviews:finding_from_evidence", args=[review.pk])
+    line = {"evidence_kind": "plan_item", "evidence_object_id": late_item.pk}
+    initial = client.get(url, line).context["form"].initial
+    response = client.post(
+        url, evidence_finding(initial, title="The beta slipped: testing blocked", severity="low")
     )
     finding = Finding.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("reviews:finding_detail", args=[finding.pk])
+    assert finding.title == "The beta slipped: testing blocked"
+    assert finding.severity == "low"
     assert (finding.evidence_kind, finding.evidence_object_id) == ("plan_item", late_item.pk)
     assert finding.department == late_item.department
 
 
 @pytest.mark.parametrize("object_id", ["abc", "-1", HUGE, ""])
-def test_a_typed_evidence_id_is_refused_with_a_message(client_for, pm, review, object_id):
-    response = client_for(pm).post(
-        reverse("reviews:finding_from_evidence", args=[review.pk]),
-        {"evidence_kind": "plan_item", "evidence_object_id": object_id},
-        follow=True,
+def test_a_typed_evidence_id_is_refused_with_a_message(
+    client_for, pm, review, late_item, departments, object_id
+):
+    client = client_for(pm)
+    url = reverse("reviews:finding_from_evidence", args=[review.pk])
+    line = {"evidence_kind": "plan_item", "evidence_object_id": object_id}
+    opened = client.get(url, line, follow=True)
+    assert opened.status_code == 200
+    assert "not part of this review" in opened.content.decode()
+    posted = client.post(
+        url,
+        evidence_finding(
+            line, kind="problem", title="x", department=departments["dev"].pk, severity="low"
+        ),
     )
-    assert response.status_code == 200
-    assert "not part of this review" in response.content.decode()
+    assert posted.status_code == 400
+    assert "not part of this review" in posted.content.decode()
+    assert not Finding.objects.exists()
+
+
+def test_an_empty_title_from_an_evidence_line_is_refused_and_the_form_kept(
+    client_for, pm, review, late_item
+):
+    client = client_for(pm)
+    url = reverse("reviews:finding_from_evidence", args=[review.pk])
+    line = {"evidence_kind": "plan_item", "evidence_object_id": late_item.pk}
+    initial = client.get(url, line).context["form"].initial
+    response = client.post(url, evidence_finding(initial, title="  ", kind="gossip"))
+    assert response.status_code == 400
+    assert response.context["line"].object_id == late_item.pk
+    assert response.context["form"].errors.keys() >= {"title", "kind"}
     assert not Finding.objects.exists()
 
 

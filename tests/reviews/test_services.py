@@ -9,7 +9,7 @@ from reviews import services
 from reviews.models import Carryover, Finding, Review
 
 from .conftest import APRIL, MARCH
-from .factories import CarryoverFactory, FindingFactory, ReviewFactory
+from .factories import CarryoverFactory, FindingFactory, ReviewFactory, make_evidence
 
 FEBRUARY = datetime.date(2026, 2, 1)
 MAY = datetime.date(2026, 5, 1)
@@ -220,7 +220,8 @@ def test_a_review_month_outside_the_plan_is_refused(pm, plan):
         services.review_create(actor=pm, month=datetime.date(2027, 1, 1), plan=plan)
 
 
-def test_findings_are_recorded_with_their_evidence_link(pm, review, departments):
+def test_findings_are_recorded_with_their_evidence_link(pm, review, plan, departments):
+    ask = make_evidence(plan=plan, departments=departments, author=pm, month=MARCH)["ask"][0]
     finding = services.finding_create(
         actor=pm,
         review=review,
@@ -228,14 +229,14 @@ def test_findings_are_recorded_with_their_evidence_link(pm, review, departments)
         title="  Sales has no material  ",
         department=departments["sales"],
         evidence_kind=Finding.EvidenceKind.ASK,
-        evidence_object_id=42,
+        evidence_object_id=ask.pk,
     )
     assert finding.title == "Sales has no material"
-    assert (finding.evidence_kind, finding.evidence_object_id) == ("ask", 42)
+    assert (finding.evidence_kind, finding.evidence_object_id) == ("ask", ask.pk)
 
 
 def test_a_half_evidence_link_is_refused(pm, review, departments):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="both its kind and its object"):
         services.finding_create(
             actor=pm,
             review=review,

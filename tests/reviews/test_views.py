@@ -114,10 +114,13 @@ def test_evidence_that_is_not_in_the_month_makes_no_finding(client_for, pm, revi
         {"evidence_kind": "nonsense", "evidence_object_id": "x"},
         {},
     ]:
-        response = client_for(pm).post(
-            reverse("reviews:finding_from_evidence", args=[review.pk]), data, follow=True
+        url = reverse("reviews:finding_from_evidence", args=[review.pk])
+        opened = client_for(pm).get(url, data, follow=True)
+        assert b"not part of this review" in opened.content
+        posted = client_for(pm).post(
+            url, {**data, "kind": "problem", "title": "x", "severity": "low"}, follow=True
         )
-        assert b"not part of this review" in response.content
+        assert posted.status_code == 400 and b"not part of this review" in posted.content
     assert not Finding.objects.exists()
 
 
