@@ -235,6 +235,27 @@ def test_findings_are_recorded_with_their_evidence_link(pm, review, plan, depart
     assert (finding.evidence_kind, finding.evidence_object_id) == ("ask", ask.pk)
 
 
+def test_an_evidence_link_to_a_line_not_in_the_reviews_evidence_is_refused(
+    pm, review, plan, departments
+):
+    # An ask of a later month (May; the review is of March), and an id no row has.
+    may = make_evidence(
+        plan=plan, departments=departments, author=pm, month=datetime.date(2026, 5, 1)
+    )["ask"][0]
+    for object_id in (may.pk, 999999):
+        with pytest.raises(ValidationError, match="not part of this review"):
+            services.finding_create(
+                actor=pm,
+                review=review,
+                kind=Finding.Kind.PROBLEM,
+                title="Release date unknown",
+                department=departments["dev"],
+                evidence_kind=Finding.EvidenceKind.ASK,
+                evidence_object_id=object_id,
+            )
+    assert not Finding.objects.exists()
+
+
 def test_a_half_evidence_link_is_refused(pm, review, departments):
     with pytest.raises(ValidationError, match="both its kind and its object"):
         services.finding_create(
