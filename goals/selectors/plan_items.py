@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from planbridge import periods
 from planbridge.models import Plan
-
 from planbridge.plan_scope import PlanScope
+
 from .. import rules
 from ..models import PlanItem
 
@@ -137,8 +137,8 @@ def _conflict_message(item: PlanItem, dependency: PlanItem, reason: str) -> str:
 def rhythm_conflicts(
     *,
     plan: Plan | None = None,
-    department_ids: Iterable[int] | None = None,
     scope: PlanScope | None = None,
+    department_ids: Iterable[int] | None = None,
     month: datetime.date | None = None,
     on_date: datetime.date | None = None,
     item_ids: Iterable[int] | None = None,
@@ -159,9 +159,9 @@ def rhythm_conflicts(
     )
     if plan is not None:
         edges = edges.filter(from_planitem__plan=plan)
-    if department_ids is not None:
     if scope is not None:
         edges = edges.filter(scope.q("from_planitem__plan"))
+    if department_ids is not None:
         department_ids = list(department_ids)
         edges = edges.filter(
             Q(from_planitem__department_id__in=department_ids)

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from planbridge import periods
 from planbridge.models import Department
-from planbridge.plan_scope import ALL_PLANS
 from planbridge.pages import apply_form_errors, id_or_none, load_or_404, query_without_page
+from planbridge.plan_scope import ALL_PLANS
 
 from .. import links, rules, selectors, services
 from ..forms import (
