@@ -16,9 +16,20 @@ from .. import rules
 from ..models import PlanItem
 
 
-def plan_item_queryset() -> QuerySet[PlanItem]:
-    """Plan items with plan, department, owner and goal joined."""
-    return PlanItem.objects.select_related("plan", "department", "owner", "goal")
+def with_overdue(
+    items: QuerySet[PlanItem], on_date: datetime.date | None = None
+) -> QuerySet[PlanItem]:
+    """Annotates `overdue` (goals.rules.plan_item_overdue_q) on `on_date`, default today:
+    what every page showing plan items reads to say "Overdue"."""
+    return items.annotate(overdue=rules.plan_item_overdue_flag(on_date))
+
+
+def plan_item_queryset(*, on_date: datetime.date | None = None) -> QuerySet[PlanItem]:
+    """Plan items with plan, department, owner and goal joined and `overdue` annotated (on
+    `on_date`, default today)."""
+    return with_overdue(
+        PlanItem.objects.select_related("plan", "department", "owner", "goal"), on_date
+    )
 
 
 def plan_item_list(
@@ -28,9 +39,11 @@ def plan_item_list(
     month: datetime.date | None = None,
     status: str | None = None,
     owner_id: int | None = None,
+    on_date: datetime.date | None = None,
 ) -> QuerySet[PlanItem]:
-    """Plan items filtered by plan, department, month, status and owner, with relations."""
-    items = plan_item_queryset()
+    """Plan items filtered by plan, department, month, status and owner, with relations and
+    `overdue` on `on_date`."""
+    items = plan_item_queryset(on_date=on_date)
     if plan_id:
         items = items.filter(plan_id=plan_id)
     if department_id:
@@ -45,8 +58,9 @@ def plan_item_list(
 
 
 def plan_item_detail(pk: int) -> PlanItem:
-    """One plan item with its relations, dependencies and dependents (with departments)."""
-    related = PlanItem.objects.select_related("department", "owner")
+    """One plan item with its relations, dependencies and dependents (with departments),
+    each with `overdue`."""
+    related = with_overdue(PlanItem.objects.select_related("department", "owner"))
     return (
         plan_item_queryset()
         .prefetch_related(
@@ -63,9 +77,11 @@ def plan_items_due_between(
     plan: Plan | None = None,
     department_ids: Iterable[int] | None = None,
     open_only: bool = False,
+    on_date: datetime.date | None = None,
 ) -> QuerySet[PlanItem]:
-    """Items due in [start, end] (of a plan / departments; only open ones if asked)."""
-    items = plan_item_queryset().filter(due__gte=start, due__lte=end)
+    """Items due in [start, end] (of a plan / departments; only open ones if asked), with
+    `overdue` on `on_date`."""
+    items = plan_item_queryset(on_date=on_date).filter(due__gte=start, due__lte=end)
     if plan is not None:
         items = items.filter(plan=plan)
     if department_ids is not None:
@@ -79,9 +95,11 @@ def current_plan_items(
     *, department_id: int, on_date: datetime.date | None = None, plan: Plan | None = None
 ) -> QuerySet[PlanItem]:
     """Open items of the department whose month is in progress or that are due within 14
-    days."""
+    days (or overdue), with `overdue`."""
     on_date = on_date or periods.today()
-    items = plan_item_queryset().filter(rules.open_plan_item_q(), department_id=department_id)
+    items = plan_item_queryset(on_date=on_date).filter(
+        rules.open_plan_item_q(), department_id=department_id
+    )
     if plan is not None:
         items = items.filter(plan=plan)
     return items.filter(

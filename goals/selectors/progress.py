@@ -18,6 +18,7 @@ from planbridge.plan_scope import PlanScope
 from ..models import CheckIn, Goal, Objective, PlanItem
 from ..smart import SmartLetter, failed_letters, goal_smart_check
 from ..smart_queries import failing_goal_ids
+from .plan_items import with_overdue
 
 # Status thresholds (docs/architecture.md "Domain": status from progress and expected progress):
 # within 10 points of the expected share is on track, within 25 points at risk.
@@ -261,8 +262,10 @@ def goal_chart_data(goal: Goal, checkins: Iterable[CheckIn]) -> dict[str, Any]:
 
 
 def goal_plan_items(goal: Goal) -> QuerySet[PlanItem]:
-    """Plan items that serve the goal, with department and owner."""
-    return goal.plan_items.select_related("department", "owner").order_by("month", "start")
+    """Plan items that serve the goal, with department, owner and `overdue`."""
+    return with_overdue(goal.plan_items.select_related("department", "owner")).order_by(
+        "month", "start"
+    )
 
 
 # ---------------------------------------------------------------------------- objectives

@@ -86,7 +86,7 @@ def timeline(
     on_date = on_date or periods.today()
     months, truncated = timeline_months(plan, on_date=on_date)
     index = {month: number for number, month in enumerate(months, start=1)}
-    items = plan_item_list(plan_id=plan.pk, department_id=department_id).order_by(
+    items = plan_item_list(plan_id=plan.pk, department_id=department_id, on_date=on_date).order_by(
         "department__name", "start", "due", "title"
     )
     if truncated:
@@ -154,7 +154,9 @@ def plan_document(plan: Plan, *, on_date: datetime.date | None = None) -> list[D
     departments with either, ordered by department name; two queries."""
     on_date = on_date or periods.today()
     goals = goal_progress_list(plan=plan, on_date=on_date)
-    items = plan_item_list(plan_id=plan.pk).order_by("department__name", "month", "start", "title")
+    items = plan_item_list(plan_id=plan.pk, on_date=on_date).order_by(
+        "department__name", "month", "start", "title"
+    )
     groups: dict[int, DepartmentPlan] = {}
     for record in goals:
         department = record.goal.department

@@ -147,7 +147,7 @@ def meeting_agenda(meeting: Meeting) -> Agenda:
         .order_by("department__name", "pk")
     )
     items_due = plan_items_due_between(
-        start=meeting.week, end=week_end, plan=meeting.plan
+        start=meeting.week, end=week_end, plan=meeting.plan, on_date=on_date
     ).select_related("department", "owner")
     return Agenda(
         meeting=meeting,
@@ -170,7 +170,9 @@ def meeting_agenda(meeting: Meeting) -> Agenda:
             carried_action_items(meeting).annotate(overdue=rules.action_item_overdue_flag(on_date))
         ),
         action_items=list(
-            meeting.action_items.select_related("owner", "department").order_by("due", "pk")
+            meeting.action_items.select_related("owner", "department")
+            .annotate(overdue=rules.action_item_overdue_flag(on_date))
+            .order_by("due", "pk")
         ),
         rhythm_conflicts=list(rhythm_conflicts(plan=meeting.plan, on_date=on_date)),
         goals_at_risk=list(goals_at_risk(plan=meeting.plan, on_date=on_date)),
