@@ -229,11 +229,14 @@ def test_one_update_per_plan_and_week(client_for, dev_coordinator, departments, 
 
 
 def _plan_starting_next_month(pm, team):
-    from planbridge.periods import add_months, month_end, month_start
+    """A plan created today that starts on the first 1st after this week (so in no day of
+    it, even when the week runs into next month)."""
+    from planbridge.periods import add_months, month_end, month_start, week_start
 
     from ..factories import PlanFactory
 
-    start = add_months(month_start(today()), 1)
+    sunday = week_start(today()) + datetime.timedelta(days=6)
+    start = add_months(month_start(sunday), 1)
     plan = PlanFactory(title="R&D and launch", owner=pm, start=start, end=month_end(start))
     plan.team.set(team)
     return plan
