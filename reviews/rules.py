@@ -28,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from planbridge import periods
 from planbridge import rules as core_rules
 from planbridge.periods import month_start
 from planbridge.rules import AnyUser
@@ -183,6 +184,35 @@ def review_can_open(review: Review) -> bool:
 def review_can_close(review: Review) -> bool:
     """Only an open review is closed."""
     return REVIEW_NEXT_STATUS.get(review.status) == Review.Status.CLOSED
+
+
+# A review lives in time (docs/architecture.md "Periods at the edges"): it is of a month that
+# has begun, and it closes only when its month's evidence is (nearly) all in, from the last
+# REVIEW_CLOSE_DAYS days of the month on; closing starts its findings' grace period.
+REVIEW_CLOSE_DAYS = 5
+
+REVIEW_MONTH_NOT_BEGUN_MESSAGE = _(
+    "%(month)s has not begun yet: a review of it can be created from %(first)s on."
+)
+REVIEW_CLOSES_LATER_MESSAGE = _(
+    "A review closes only from the last %(days)s days of its month on: this review of "
+    "%(month)s can be closed from %(day)s."
+)
+
+
+def review_month_has_begun(month: datetime.date, on_date: datetime.date | None = None) -> bool:
+    """A review is of the current month (in TIME_ZONE) or an earlier one."""
+    return month_start(month) <= month_start(on_date or periods.today())
+
+
+def review_first_close_day(month: datetime.date) -> datetime.date:
+    """The first day a review of the month can be closed: 27 December for December."""
+    return periods.month_end(month) - datetime.timedelta(days=REVIEW_CLOSE_DAYS - 1)
+
+
+def review_close_day_has_come(review: Review, on_date: datetime.date | None = None) -> bool:
+    """The review's month has reached its last REVIEW_CLOSE_DAYS days (or is over)."""
+    return (on_date or periods.today()) >= review_first_close_day(review.month)
 
 
 def review_is_closed(review: Review) -> bool:

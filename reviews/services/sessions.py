@@ -23,13 +23,34 @@ ONLY_PMS_RUN_REVIEWS = gettext_lazy("Only project managers can run reviews.")
 @transaction.atomic
 def review_create(*, actor: User, month: datetime.date, plan: Plan | None = None) -> Review:
     """A draft review for the month (stored as its first day), facilitated by the PM;
-    one review per month and plan."""
+    one review per month and plan, of a month the plan owns that has begun."""
     if not rules.can_run_review(actor):
         raise PermissionDenied(ONLY_PMS_RUN_REVIEWS)
     check_dates_in_range(month=month, months=("month",))
     month = month_start(month)
     if plan is not None and not core_rules.month_in_plan(plan, month):
-        raise ValidationError(_("The month is outside the plan's period."))
+        raise ValidationError(
+            {
+                "month": _(
+                    "The month is outside the months the plan “%(plan)s” owns (%(first)s – "
+                    "%(last)s: from the month it was created or started to the month after its "
+                    "end)."
+                )
+                % {
+                    "plan": plan.title,
+                    "first": core_rules.plan_first_day(plan).strftime("%Y-%m"),
+                    "last": core_rules.plan_last_day(plan).strftime("%Y-%m"),
+                }
+            }
+        )
+    if not rules.review_month_has_begun(month):
+        # Its evidence does not exist yet, and closing it would start a grace period early.
+        raise ValidationError(
+            {
+                "month": rules.REVIEW_MONTH_NOT_BEGUN_MESSAGE
+                % {"month": month.strftime("%Y-%m"), "first": month.isoformat()}
+            }
+        )
     review = Review(month=month, plan=plan, facilitator=actor)
     review.full_clean(validate_constraints=False)
     try:
@@ -59,12 +80,22 @@ def review_open(*, actor: User, review: Review) -> Review:
 @transaction.atomic
 def review_close(*, actor: User, review: Review) -> Review:
     """Moves an open review to closed and records closed_at, from which the grace period of
-    the bridge rule runs."""
+    the bridge rule runs; not before the last days of its month (rules.review_first_close_day)."""
     if not rules.can_run_review(actor, review):
         raise PermissionDenied(ONLY_PMS_RUN_REVIEWS)
     review = _locked_review(review)
     if not rules.review_can_close(review):
         raise ValidationError(_("Only an open review can be closed."))
+    if not rules.review_close_day_has_come(review):
+        raise ValidationError(
+            rules.REVIEW_CLOSES_LATER_MESSAGE
+            % {
+                "days": rules.REVIEW_CLOSE_DAYS,
+                "month": review.month.strftime("%Y-%m"),
+                "day": rules.review_first_close_day(review.month).isoformat(),
+            },
+            code="too_early",
+        )
     review.status = Review.Status.CLOSED
     review.closed_at = timezone.now()
     review.save(update_fields=["status", "closed_at"])

@@ -68,6 +68,9 @@ def review_create(request):
 def _review_page(request, review, *, finding_form=None, status=200):
     user = request.user
     may_run = rules.can_run_review(user, review)
+    # Until the last days of its month the page says when the review can be closed instead
+    # of offering the button (the service refuses it the same way).
+    too_early = not rules.review_is_closed(review) and not rules.review_close_day_has_come(review)
     return render(
         request,
         "reviews/review_detail.html",
@@ -78,7 +81,10 @@ def _review_page(request, review, *, finding_form=None, status=200):
             "evidence": selectors.review_evidence(review),
             "finding_form": finding_form or FindingForm(),
             "may_open": may_run and rules.review_can_open(review),
-            "may_close": may_run and rules.review_can_close(review),
+            "may_close": may_run and rules.review_can_close(review) and not too_early,
+            "closes_from": rules.review_first_close_day(review.month)
+            if may_run and too_early
+            else None,
             "is_closed": rules.review_is_closed(review),
             "may_record": rules.can_record_finding(user, review)
             and rules.review_accepts_findings(review),

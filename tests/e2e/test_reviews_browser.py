@@ -1,12 +1,38 @@
 """The PM runs this month's review of the demo story in a browser and watches the bridge
 dashboard's carry-over rate move."""
 
+import datetime
+import io
+import zoneinfo
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
+
+from planbridge import periods
+from reviews import rules
 from reviews.models import Carryover, Finding, Review
 
 from .conftest import login
 
 
-def test_the_pm_runs_the_monthly_review_and_the_carry_over_rate_changes(page, demo):
+@pytest.fixture
+def demo_at_month_end(transactional_db):
+    """The demo, seeded and run on the first of this month's last five days (or now, if
+    later): this month's review can be closed only from then on. The live server runs in
+    this process, so it follows the clock."""
+    first_day = rules.review_first_close_day(periods.month_start(periods.today()))
+    moment = datetime.datetime.combine(first_day, datetime.time(10)).replace(
+        tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    )
+    with time_machine.travel(max(moment, timezone.now()), tick=True):
+        call_command("seed_demo", "--lang", "en", stdout=io.StringIO())
+        yield
+
+
+def test_the_pm_runs_the_monthly_review_and_the_carry_over_rate_changes(page, demo_at_month_end):
     login(page, "pm")
     page.goto("/")
     before = page.get_by_test_id("rate-total").inner_text()
