@@ -1,11 +1,13 @@
 """Monthly reviews in the seed story (run by `seed_demo` after goals.demo and
 meetings.demo).
 
-The month-5 review closed more than the grace period ago: Development's delay was recorded
-as a problem and carried into month-6 items of Development and Marketing, a lesson about
-the weekly meeting was carried, a success was dismissed with a reason, and Sales' material
-risk was left without a disposition past its deadline (the flag job flags it). The month-6
-review is a draft the PM opens at the end of this month, on this month's evidence.
+The month-5 review was closed more than the grace period ago, but not before its month's
+last days, when a review can first be closed: Development's delay was recorded as a problem
+and carried into month-6 items of Development and Marketing, a lesson about the weekly
+meeting was carried, a success was dismissed with a reason, and Sales' material risk was
+left without a disposition past its deadline (the flag job flags it; in a month's first
+days it is still inside its grace period). The month-6 review is a draft of the current
+month that the PM opens, and closes in the month's last days, on this month's evidence.
 
 Rows are looked up by month and plan, findings and items by their titles in both languages,
 so a second run changes nothing.
@@ -20,6 +22,7 @@ from goals import services as goals_services
 from goals.models import PlanItem
 from planbridge.periods import month_end
 
+from . import rules as review_rules
 from .models import Carryover, Finding, Review
 
 DEV_TESTING = ("Internal testing and adjustment", "完成内部测试和调整")
@@ -138,8 +141,14 @@ def seed(ctx) -> None:
     """The closed month-5 review with its four findings and the draft month-6 review."""
     pm = ctx.users["pm"]
     now = timezone.now()
-    # Closed long enough ago that the grace period is over for the finding left open.
-    closed_at = now - datetime.timedelta(days=settings.PLANBRIDGE_CARRY_GRACE_DAYS + 3)
+    # Closed long enough ago that the grace period is over for the finding left open, but
+    # not before its month's last days, when a review can first be closed: in a month's
+    # first days the finding left open is still inside its grace period.
+    long_ago = now - datetime.timedelta(days=settings.PLANBRIDGE_CARRY_GRACE_DAYS + 3)
+    first_close = datetime.datetime.combine(
+        review_rules.review_first_close_day(ctx.month(5)), datetime.time(9)
+    )
+    closed_at = max(long_ago, timezone.make_aware(first_close))
     review, created = Review.objects.get_or_create(
         month=ctx.month(5),
         plan=ctx.plan,
