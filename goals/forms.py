@@ -155,7 +155,9 @@ class PlanItemChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
     def label_from_instance(self, obj):
-        return f"{obj.department.name} · {obj.month:%Y-%m} · {obj.title}"
+        label = f"{obj.department.name} · {obj.month:%Y-%m} · {obj.title}"
+        # `overdue` is annotated by the queryset (goals.rules.plan_item_overdue_flag).
+        return f"{label} · {_('Overdue')}" if getattr(obj, "overdue", False) else label
 
 
 class PlanItemForm(VersionedForm):
@@ -200,8 +202,10 @@ class PlanItemForm(VersionedForm):
         self.fields["goal"].queryset = Goal.objects.select_related("department").order_by(
             "department__name", "title"
         )
-        candidates = PlanItem.objects.select_related("department").order_by(
-            "month", "department__name", "title"
+        candidates = (
+            PlanItem.objects.select_related("department")
+            .annotate(overdue=rules.plan_item_overdue_flag())
+            .order_by("month", "department__name", "title")
         )
         if plan is not None:
             candidates = candidates.filter(plan=plan)

@@ -56,10 +56,11 @@ def plan_item_overdue_q(on_date: datetime.date | None = None, prefix: str = "") 
     return open_plan_item_q(prefix) & Q(**{f"{prefix}due__lt": on_date or periods.today()})
 
 
-def plan_item_overdue_flag(on_date: datetime.date | None = None) -> Case:
-    """`plan_item_overdue_q` as a boolean annotation (`overdue` on lists)."""
+def plan_item_overdue_flag(on_date: datetime.date | None = None, prefix: str = "") -> Case:
+    """`plan_item_overdue_q` as a boolean annotation (`overdue` on lists; with `prefix`, of
+    the item a row refers to, e.g. a carryover's "plan_item__")."""
     return Case(
-        When(plan_item_overdue_q(on_date), then=Value(True)),
+        When(plan_item_overdue_q(on_date, prefix), then=Value(True)),
         default=Value(False),
         output_field=BooleanField(),
     )

@@ -107,6 +107,7 @@ def askable_plan_items():
     current = month_start(today())
     return (
         PlanItem.objects.select_related("department")
+        .annotate(overdue=goal_rules.plan_item_overdue_flag())
         .filter(
             goal_rules.open_plan_item_q(),
             month__gte=add_months(current, -1),
@@ -118,7 +119,9 @@ def askable_plan_items():
 
 class PlanItemChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.department.name} · {obj.title} ({obj.due:%Y-%m-%d})"
+        label = f"{obj.department.name} · {obj.title} ({obj.due:%Y-%m-%d})"
+        # `overdue` is annotated by askable_plan_items (goals.rules.plan_item_overdue_flag).
+        return f"{label} · {_('Overdue')}" if getattr(obj, "overdue", False) else label
 
 
 class AskForm(forms.Form):

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from goals import rules as goal_rules
 from goals.models import PlanItem
 from meetings.models import ActionItem, Ask
 from planbridge import periods
@@ -153,6 +154,30 @@ def test_the_plan_document_says_which_item_is_overdue(client_for, sales_member, 
     }
     assert "Overdue" in lines[LATE]
     assert "Overdue" not in lines[IN_TIME] and "Overdue" not in lines[DONE_LATE]
+
+
+def test_the_trace_says_which_item_is_overdue(client_for, sales_member, items):
+    html = client_for(sales_member).get(reverse("trace", args=["goal", items["goal"].pk]))
+    html = html.content.decode().split("</nav>")[-1]
+    boxes = re.findall(r'<div class="border rounded p-2 mb-2.*?</div>', html, flags=re.DOTALL)
+    by_title = {title: box for box in boxes for title in (LATE, IN_TIME, DONE_LATE) if title in box}
+    assert "Overdue" in by_title[LATE]
+    assert "Overdue" not in by_title[IN_TIME] and "Overdue" not in by_title[DONE_LATE]
+
+
+def test_the_plan_item_and_ask_forms_mark_an_overdue_item_in_their_choices(
+    client_for, pm, marketing_coordinator, items
+):
+    for client, url in (
+        (client_for(pm), reverse("goals:plan_item_edit", args=[items["in_time"].pk])),
+        (client_for(marketing_coordinator), reverse("meetings:ask_create")),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        labels = re.findall(r'<option value="\d+"[^>]*>([^<]*)', response.content.decode())
+        late = [label for label in labels if LATE in label]
+        assert late and all(label.endswith("· Overdue") for label in late), (url, labels)
+        assert not any(IN_TIME in label and "Overdue" in label for label in labels), url
 
 
 # ---------------------------------------------------------------------------- the agenda
@@ -300,6 +325,32 @@ def test_an_item_due_30_november_is_overdue_on_1_december_on_this_week_and_the_l
 
 
 # ---------------------------------------------------------------------------- the rule's home
+
+
+@pytest.mark.parametrize("status", PlanItem.Status.values)
+@pytest.mark.parametrize("days_after_due", [-1, 0, 1, 30])
+def test_an_overdue_plan_item_is_the_same_in_python_in_sql_and_as_annotation(
+    departments, status, days_after_due
+):
+    today = periods.today()
+    due = today - days_after_due * DAY
+    item = PlanItemFactory(
+        department=departments["dev"],
+        month=periods.month_start(due),
+        start=periods.month_start(due),
+        due=due,
+        status=status,
+    )
+    in_python = goal_rules.plan_item_is_overdue(item)
+    in_sql = PlanItem.objects.filter(goal_rules.plan_item_overdue_q(), pk=item.pk).exists()
+    annotated = (
+        PlanItem.objects.annotate(overdue=goal_rules.plan_item_overdue_flag())
+        .values_list("overdue", flat=True)
+        .get(pk=item.pk)
+    )
+    assert in_python is in_sql is annotated
+    assert in_python is (days_after_due > 0 and goal_rules.plan_item_is_open(item))
+
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # An {% if %} comparing a date of a row restates a state rule that lives in <app>/rules.py.

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from goals import rules as goal_rules
 from goals.models import Goal, Objective, PlanItem
 
 from .. import rules
@@ -34,6 +35,7 @@ def _carryovers() -> QuerySet[Carryover]:
     return (
         rules.with_is_pending(Carryover.objects.all())
         .select_related("finding__review", "finding__department", "plan_item__department")
+        .annotate(plan_item_overdue=goal_rules.plan_item_overdue_flag(prefix="plan_item__"))
         .order_by("plan_item__month", "pk")
     )
 
@@ -41,7 +43,9 @@ def _carryovers() -> QuerySet[Carryover]:
 def trace(kind: str, pk: int) -> Trace:
     """The chain around one objective, goal, plan item or finding; raises DoesNotExist
     for an unknown one. At most seven queries."""
-    items_qs = PlanItem.objects.select_related("department", "goal")
+    items_qs = PlanItem.objects.select_related("department", "goal").annotate(
+        overdue=goal_rules.plan_item_overdue_flag()
+    )
     goals_qs = Goal.objects.select_related("department", "objective")
     result: Trace
     if kind == "objective":
