@@ -26,7 +26,16 @@ from ..models import Finding, Review
 
 Kind = Finding.EvidenceKind
 
-DAY = datetime.timedelta(days=1)
+
+def _shift(day: datetime.date, days: int) -> datetime.date:
+    # Saturates at the ends of what Python holds, like periods.add_months, so that a row
+    # stored before the accepted years existed cannot break a review page.
+    try:
+        return day + datetime.timedelta(days=days)
+    except OverflowError:
+        return datetime.date.max if days > 0 else datetime.date.min
+
+
 TITLE_LENGTH: int = Finding._meta.get_field("title").max_length or 200
 
 
@@ -144,7 +153,7 @@ def _plan_filter(review: Review, field_name: str) -> Q:
 def _overdue_since(due: datetime.date) -> str:
     # Overdue is "still open after its due date" (goals.rules, meetings.rules): from the
     # day after it.
-    return _("overdue since %(day)s") % {"day": (due + DAY).isoformat()}
+    return _("overdue since %(day)s") % {"day": _shift(due, 1).isoformat()}
 
 
 def _goal_lines(review: Review, on_date: datetime.date) -> list[EvidenceLine]:
@@ -186,9 +195,10 @@ def _plan_item_lines(review: Review, last_day: datetime.date) -> list[EvidenceLi
     # Due by the month's end and still open: the items that are overdue once the month is
     # over, including those due in an earlier month (docs/architecture.md "Periods at the
     # edges"). An item of a running month is called overdue only once it is (today).
-    judged_on = min(periods.today(), last_day + DAY)
+    after_month = _shift(last_day, 1)
+    judged_on = min(periods.today(), after_month)
     items = goals_selectors.plan_item_queryset().filter(
-        goals_rules.plan_item_overdue_q(last_day + DAY)
+        goals_rules.plan_item_overdue_q(after_month)
     )
     if review.plan_id is not None:
         items = items.filter(plan_id=review.plan_id)
@@ -230,7 +240,7 @@ def _weekly_update_lines(
     # Every week overlapping the month: the week of Monday 30 November is evidence for
     # November and for December (docs/architecture.md "Periods at the edges").
     updates = (
-        WeeklyUpdate.objects.filter(week__gte=month - 6 * DAY, week__lte=last_day)
+        WeeklyUpdate.objects.filter(week__gte=_shift(month, -6), week__lte=last_day)
         .filter(_plan_filter(review, "plan"))
         .exclude(problems="")
         .select_related("department")
