@@ -4,7 +4,10 @@ per-department action plan. Bounded queries."""
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Max, Min
+
 from planbridge import periods
+from planbridge import rules as core_rules
 from planbridge.models import Department, Plan
 
 from ..models import PlanItem
@@ -55,11 +58,39 @@ TIMELINE_MONTHS = 36
 TIMELINE_MONTHS_BEFORE = 6
 
 
-def timeline_months(plan: Plan, *, on_date: datetime.date) -> tuple[list[datetime.date], bool]:
-    """The months the timeline shows: all of the plan's months when there are at most
-    TIMELINE_MONTHS, else TIMELINE_MONTHS of them starting a little before the month of
-    `on_date` (kept inside the plan); and whether the plan was cut."""
-    first, last = periods.month_start(plan.start), periods.month_start(plan.end)
+def timeline_span(plan: Plan) -> tuple[datetime.date, datetime.date]:
+    """The first and last month the plan's timeline covers: the plan's months and those
+    holding its items (their month, start and due), within the months the plan owns (from
+    its creation or start to the month after its end, planbridge.rules.month_in_plan), so an
+    item of the preparation or of the follow-up month has its columns; one query."""
+    bounds = PlanItem.objects.filter(plan=plan).aggregate(
+        first_month=Min("month"),
+        first_start=Min("start"),
+        last_month=Max("month"),
+        last_due=Max("due"),
+    )
+    owned_first = periods.month_start(core_rules.plan_first_day(plan))
+    owned_last = periods.month_start(core_rules.plan_last_day(plan))
+    earliest = [plan.start] + [bounds[key] for key in ("first_month", "first_start") if bounds[key]]
+    latest = [plan.end] + [bounds[key] for key in ("last_month", "last_due") if bounds[key]]
+    # The plan's own months lie inside the owned ones, so they are always shown.
+    return (
+        max(periods.month_start(min(earliest)), owned_first),
+        min(periods.month_start(max(latest)), owned_last),
+    )
+
+
+def timeline_months(
+    plan: Plan,
+    *,
+    on_date: datetime.date,
+    span: tuple[datetime.date, datetime.date] | None = None,
+) -> tuple[list[datetime.date], bool]:
+    """The months the timeline shows: all the months of `span` (timeline_span; the plan's
+    own months when not given) when there are at most TIMELINE_MONTHS, else TIMELINE_MONTHS
+    of them starting a little before the month of `on_date` (kept inside the span); and
+    whether the span was cut."""
+    first, last = span or (periods.month_start(plan.start), periods.month_start(plan.end))
     if periods.month_count(first, last) <= TIMELINE_MONTHS:
         return periods.months_between(first, last), False
     latest_start = periods.add_months(last, -(TIMELINE_MONTHS - 1))
@@ -79,12 +110,12 @@ def default_plan(on_date: datetime.date | None = None) -> Plan | None:
 def timeline(
     plan: Plan, *, department_id: int | None = None, on_date: datetime.date | None = None
 ) -> Timeline:
-    """One row per department, the plan's months across (at most TIMELINE_MONTHS of them,
-    see timeline_months), each item a bar from its start month to its due month (clamped to
-    the months shown; items wholly outside a cut window are left out), conflicts attached;
-    three queries."""
+    """One row per department, the months of the plan and of its items across (at most
+    TIMELINE_MONTHS of them, see timeline_span and timeline_months), each item a bar from its
+    start month to its due month (clamped to the months shown; items wholly outside a cut
+    window are left out), conflicts attached; four queries."""
     on_date = on_date or periods.today()
-    months, truncated = timeline_months(plan, on_date=on_date)
+    months, truncated = timeline_months(plan, on_date=on_date, span=timeline_span(plan))
     index = {month: number for number, month in enumerate(months, start=1)}
     items = plan_item_list(plan_id=plan.pk, department_id=department_id, on_date=on_date).order_by(
         "department__name", "start", "due", "title"
@@ -105,8 +136,8 @@ def timeline(
         rows[department.pk] = TimelineRow(department=department, bars=[])
     shown_first, shown_last = months[0], periods.month_end(months[-1])
     for item in items:
-        first = index.get(periods.month_start(max(item.start, plan.start, shown_first)), 1)
-        last = index.get(periods.month_start(min(item.due, plan.end, shown_last)), len(months))
+        first = index.get(periods.month_start(max(item.start, shown_first)), 1)
+        last = index.get(periods.month_start(min(item.due, shown_last)), len(months))
         first, last = min(first, last), max(first, last)
         row = rows.setdefault(item.department_id, TimelineRow(department=item.department, bars=[]))
         row.bars.append(

@@ -55,15 +55,22 @@ def _check_dependencies(item: PlanItem, depends_on: Iterable[PlanItem]) -> list[
 
 
 def plan_item_month_check(*, plan: Plan | None, month: datetime.date | None) -> None:
-    """Raises a ValidationError on "month" unless the month lies inside the plan's months
-    (the plan item form calls it too, so the error shows beside the form's others)."""
+    """Raises a ValidationError on "month" unless the plan owns the month (from the month
+    it was created or started to the month after its end: planbridge.rules.month_in_plan);
+    the plan item form calls it too, so the error shows beside the form's others."""
     if plan is None or month is None:
         return
     if not core_rules.month_in_plan(plan, month):
         raise ValidationError(
             {
-                "month": _("The month must be inside the plan (%(start)s – %(end)s).")
-                % {"start": plan.start.isoformat(), "end": plan.end.isoformat()}
+                "month": _(
+                    "The month must be one of the months the plan owns (%(first)s – %(last)s: "
+                    "from the month it was created or started to the month after its end)."
+                )
+                % {
+                    "first": core_rules.plan_first_day(plan).strftime("%Y-%m"),
+                    "last": core_rules.plan_last_day(plan).strftime("%Y-%m"),
+                }
             }
         )
 

@@ -242,7 +242,8 @@ def test_a_coordinator_cannot_plan_for_another_department(plan, departments, mar
         (
             {"month": datetime.date(2026, 9, 1)},
             "month",
-            "The month must be inside the plan (2026-01-01 – 2026-06-30).",
+            "The month must be one of the months the plan owns (2026-01 – 2026-07: from the "
+            "month it was created or started to the month after its end).",
         ),
     ],
 )
@@ -255,6 +256,30 @@ def test_a_plan_item_breaking_a_date_rule_is_not_created(
         )
     assert _messages(error, field) == [message]
     assert not PlanItem.objects.exists()
+
+
+def test_a_plan_item_of_the_month_after_the_plan_s_end_is_its_follow_up(
+    plan, departments, dev_coordinator
+):
+    july = datetime.date(2026, 7, 1)
+    fields = _item_fields(plan, departments, month=july, start=july, due=datetime.date(2026, 7, 20))
+    item = services.plan_item_create(actor=dev_coordinator, **fields)
+    assert item.plan == plan and item.month > plan.end
+
+
+def test_a_plan_item_of_this_month_belongs_to_a_plan_starting_next_month(
+    pm, departments, dev_coordinator
+):
+    from ..factories import PlanFactory
+
+    this_month = periods.month_start(periods.today())
+    start = periods.add_months(this_month, 1)
+    plan = PlanFactory(owner=pm, start=start, end=periods.month_end(start))
+    fields = _item_fields(
+        plan, departments, month=this_month, start=this_month, due=periods.month_end(this_month)
+    )
+    item = services.plan_item_create(actor=dev_coordinator, **fields)
+    assert item.plan == plan and item.month < plan.start
 
 
 def test_a_coordinator_cannot_change_another_departments_plan_item(marketing_coordinator, dev_item):
