@@ -7,9 +7,11 @@ page). tests/reviews/test_disposition.py checks that the two agree on every case
 """
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import (
     BooleanField,
     Case,
@@ -30,7 +32,8 @@ from django.utils.translation import gettext_lazy as _
 
 from planbridge import periods
 from planbridge import rules as core_rules
-from planbridge.periods import month_start
+from planbridge.models import Membership, Plan
+from planbridge.periods import add_months, month_start
 from planbridge.rules import AnyUser
 
 from .models import Carryover, CarryProposal, Finding, Review
@@ -350,3 +353,55 @@ def can_accept_proposal(user: AnyUser, proposal: CarryProposal) -> bool:
 def can_decline_proposal(user: AnyUser, proposal: CarryProposal) -> bool:
     """Those who may accept it decline it; its proposer withdraws it."""
     return proposal.proposed_by_id == user.pk or can_accept_proposal(user, proposal)
+
+
+# ---------------------------------------------------------------------------- carried work
+# Carried work lands in a plan, with an owner, in a month that has not ended
+# (docs/architecture.md "Periods at the edges"). The plan it lands in is chosen by
+# reviews.services.carrying (it needs the plans owning the month, a read).
+
+CARRY_MONTH_OVER_MESSAGE = _(
+    "%(month)s is already over: carry the finding into %(current)s or a later month."
+)
+CARRY_OWNER_MESSAGE = _(
+    "%(owner)s can own the new plan item only as a member of %(department)s or of the plan's team."
+)
+CARRY_OWNER_NO_PLAN_MESSAGE = _(
+    "%(owner)s can own the new plan item only as a member of %(department)s."
+)
+
+
+def carry_month_has_not_ended(month: datetime.date, on_date: datetime.date | None = None) -> bool:
+    """New carried work goes into the current month or a later one, never into one already
+    over (in TIME_ZONE)."""
+    return month_start(month) >= month_start(on_date or periods.today())
+
+
+def default_carry_month(finding: Finding, on_date: datetime.date | None = None) -> datetime.date:
+    """The first month after the review's that has not ended: the next month, or the current
+    one for a review held late."""
+    return max(
+        add_months(month_start(finding.review.month), 1), month_start(on_date or periods.today())
+    )
+
+
+def carry_owner_is_allowed(owner: User, *, department_id: int, plan: Plan | None) -> bool:
+    """Carried work is owned by an active member (any role) of the item's department or of
+    its plan's team."""
+    if not owner.is_active:
+        return False
+    if department_id in core_rules.member_department_ids(owner):
+        return True
+    return plan is not None and plan.team.filter(pk=owner.pk).exists()
+
+
+def carry_owners_q(*, department_id: int, plan_ids: Iterable[int] = ()) -> Q:
+    """carry_owner_is_allowed as a filter on User, for any of the plans given (the choice
+    list offers the owners of every plan the form offers)."""
+    allowed = Q(pk__in=Membership.objects.filter(department_id=department_id).values("user_id"))
+    plan_ids = list(plan_ids)
+    if plan_ids:
+        allowed |= Q(
+            pk__in=Plan.team.through.objects.filter(plan_id__in=plan_ids).values("user_id")
+        )
+    return Q(is_active=True) & allowed

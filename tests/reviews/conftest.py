@@ -2,7 +2,9 @@ import datetime
 
 import pytest
 
+from planbridge.periods import add_months, month_end, month_start, today
 from reviews.models import Review
+from tests.factories import PlanFactory
 from tests.goals.factories import PlanItemFactory
 
 from .factories import FindingFactory, ReviewFactory
@@ -33,3 +35,34 @@ def item_factory(plan):
         return PlanItemFactory(plan=plan, department=department, month=month, **kwargs)
 
     return make
+
+
+# Carrying creates work in months that have not ended, so its tests live around today.
+
+
+@pytest.fixture
+def this_month():
+    return month_start(today())
+
+
+@pytest.fixture
+def running_plan(pm, dev_coordinator, marketing_coordinator, sales_coordinator, this_month):
+    """A plan running from five months ago to two months ahead, the coordinators on its
+    team (Sid and Devon, members, are not)."""
+    plan = PlanFactory(
+        title="Running plan",
+        owner=pm,
+        start=add_months(this_month, -5),
+        end=month_end(add_months(this_month, 2)),
+    )
+    plan.team.set([pm, dev_coordinator, marketing_coordinator, sales_coordinator])
+    return plan
+
+
+@pytest.fixture
+def recent_finding(pm, running_plan, departments, this_month):
+    """A Development problem of last month's review of the running plan."""
+    review = ReviewFactory(month=add_months(this_month, -1), plan=running_plan, facilitator=pm)
+    return FindingFactory(
+        review=review, department=departments["dev"], title="Core module B slipped two weeks"
+    )
