@@ -7,7 +7,7 @@ class PlanbridgeConfig(AppConfig):
     verbose_name = _("PlanBridge")
 
     def ready(self):
-        from . import registry, signals  # noqa: F401
+        from . import registry, rules, signals  # noqa: F401
 
         registry.register_nav(
             registry.NavEntry(key="dashboard", label=_("Dashboard"), url_name="dashboard", order=0)
@@ -19,5 +19,15 @@ class PlanbridgeConfig(AppConfig):
                 url_name="plan_list",
                 order=10,
                 url_name_prefix="plan",
+            )
+        )
+        # PMs and admins lift login lockouts (docs/architecture.md "Login throttling").
+        registry.register_user_menu(
+            registry.MenuEntry(
+                key="login_lockouts",
+                label=_("Login lockouts"),
+                url_name="login_lockouts",
+                order=50,
+                visible=rules.can_unlock_logins,
             )
         )

@@ -11,6 +11,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         return {}
     return {
         "nav_items": registry.navigation(request),
-        "user_menu_items": registry.user_menu(),
+        "user_menu_items": registry.user_menu(user),
         "may_use_admin": rules.can_use_admin(user),
     }

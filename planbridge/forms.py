@@ -123,3 +123,10 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = ["language", "digest_opt_out"]
+
+
+class LoginLockoutLiftForm(forms.Form):
+    """Which lockout to lift: a user name or an address (planbridge.selectors.login_lockouts)."""
+
+    kind = forms.ChoiceField(choices=[("username", _("User name")), ("ip_address", _("Address"))])
+    value = forms.CharField(max_length=255, strip=False)

@@ -37,12 +37,14 @@ class NavEntry:
 
 @dataclass(frozen=True)
 class MenuEntry:
-    """A link of the user menu (the drop-down under the user's name)."""
+    """A link of the user menu (the drop-down under the user's name); with `visible`, only
+    for the users it is true for (the rule of the page it links to)."""
 
     key: str
     label: Label
     url_name: str
     order: int
+    visible: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -139,12 +141,13 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-def user_menu() -> list[dict[str, Any]]:
-    """The apps' links of the user menu, in order."""
+def user_menu(user: Any) -> list[dict[str, Any]]:
+    """The apps' links of the user menu that `user` may follow, in order."""
     entries = sorted(_registry.user_menu.values(), key=lambda entry: entry.order)
     return [
         {"key": entry.key, "label": entry.label, "url": reverse(entry.url_name)}
         for entry in entries
+        if entry.visible is None or entry.visible(user)
     ]
 
 

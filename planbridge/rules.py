@@ -114,6 +114,11 @@ def can_use_admin(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_staff
 
 
+def can_unlock_logins(user: AnyUser) -> bool:
+    """PMs (admins included) see the current login lockouts and lift them."""
+    return is_pm(user)
+
+
 def can_save_plan(user: AnyUser, plan: Plan | None = None) -> bool:
     """PMs create and change plans."""
     return is_pm(user)

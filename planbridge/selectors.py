@@ -1,8 +1,15 @@
-"""Read-side queries of the core: plans and departments with what their pages need."""
+"""Read-side queries of the core: plans and departments with what their pages need, and the
+current login lockouts."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
+from . import login_throttle
 from .models import Membership, Plan
 
 
@@ -28,3 +35,68 @@ def plan_team_by_department(plan: Plan) -> list[tuple[str, list]]:
         for name in departments:
             groups.setdefault(name, []).append(member)
     return sorted(groups.items())
+
+
+@dataclass(frozen=True)
+class LoginLockout:
+    """A user name or an address refused at login now (docs/architecture.md "Login
+    throttling"): its counting failures, when it ends, and the addresses its failures came
+    from (a user name) or the user names tried (an address)."""
+
+    kind: login_throttle.Kind
+    value: str
+    failures: int
+    until: datetime.datetime
+    others: tuple[str, ...]
+
+    @property
+    def retry_at(self) -> datetime.datetime:
+        return login_throttle.retry_at(self.until)
+
+
+def login_lockouts() -> list[LoginLockout]:
+    """The current lockouts, latest ending first; three queries whatever the number of
+    attempts (the locked user names, the locked addresses, their attempt rows). A lockout of
+    no address (a request without the proxies' header) is left to the admin's Access attempts."""
+    counting = login_throttle.counting_attempts(timezone.now())
+    locked: dict[login_throttle.Kind, list[str]] = {
+        kind: [
+            value
+            for value, failures in counting.exclude(**{f"{kind}__isnull": True})
+            .values(kind)
+            .annotate(failures=Sum("failures_since_start"))
+            .values_list(kind, "failures")
+            .order_by()
+            if login_throttle.is_locked(kind, failures)
+        ]
+        for kind in login_throttle.KINDS
+    }
+    if not any(locked.values()):
+        return []
+    rows = list(
+        counting.filter(
+            Q(username__in=locked["username"]) | Q(ip_address__in=locked["ip_address"])
+        ).values_list("username", "ip_address", "attempt_time", "failures_since_start")
+    )
+    groups: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for row in rows:
+        groups["username", row[0]].append(row)
+        groups["ip_address", row[1]].append(row)
+    lockouts = []
+    for kind in login_throttle.KINDS:
+        other = 1 if kind == "username" else 0
+        for value in locked[kind]:
+            group = groups[kind, value]
+            until = login_throttle.lockout_end(kind, [(row[2], row[3]) for row in group])
+            if until is None:  # cooled off between the two queries
+                continue
+            lockouts.append(
+                LoginLockout(
+                    kind=kind,
+                    value=value,
+                    failures=sum(row[3] for row in group),
+                    until=until,
+                    others=tuple(sorted({row[other] for row in group if row[other]})),
+                )
+            )
+    return sorted(lockouts, key=lambda lockout: (lockout.until, lockout.value), reverse=True)

@@ -1,15 +1,17 @@
-"""State changes of the core: plans and profiles. Each runs in one transaction."""
+"""State changes of the core: plans, profiles and login lockouts. Each runs in one
+transaction."""
 
 import datetime
 from collections.abc import Iterable
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import periods, rules
+from . import login_throttle, periods, rules, selectors
 from .models import Plan, Profile
 
 
@@ -61,3 +63,20 @@ def profile_set_language(*, user: User, language: str) -> None:
     if language not in dict(settings.LANGUAGES):
         raise ValidationError(_("Unknown language."))
     Profile.objects.update_or_create(user=user, defaults={"language": language})
+
+
+@transaction.atomic
+def login_lockout_lift(*, actor: User, kind: login_throttle.Kind, value: str) -> int:
+    """Lifts a current lockout of a user name or an address (docs/architecture.md "Login
+    throttling") with django-axes' reset: its next login is accepted at once. Only PMs and
+    admins may, and only a lockout there is now; returns the attempt rows removed."""
+    if not rules.can_unlock_logins(actor):
+        raise PermissionDenied(_("Only project managers and administrators can unlock logins."))
+    current = {(lockout.kind, lockout.value) for lockout in selectors.login_lockouts()}
+    if (kind, value) not in current:
+        raise ValidationError(
+            _("There is no such lockout now: it has ended or was lifted already. Nothing changed.")
+        )
+    if kind == "username":
+        return axes_reset(username=value)
+    return axes_reset(ip=value)

@@ -10,6 +10,7 @@ a message naming the variable when a value is malformed or out of range: a typo 
 DEBUG=ture must not quietly mean "off", nor a negative grace period "flag at once".
 """
 
+import datetime
 import zoneinfo
 from pathlib import Path
 from urllib.parse import urlparse
@@ -107,6 +108,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
     "planbridge",
     "goals",
     "meetings",
@@ -126,6 +128,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "planbridge.urls"
@@ -169,6 +173,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes' backend comes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -323,6 +332,52 @@ CELERY_BEAT_SCHEDULE["meetings-weekly-update-reminders"] = {
     "task": "meetings.send_weekly_update_reminders",
     "schedule": crontab(minute=7),
 }
+
+# Login throttling with django-axes (docs/architecture.md "Login throttling"): after
+# PER_USERNAME failed logins for one user name, or PER_ADDRESS from one address, that have not
+# cooled off (a failure counts for COOLOFF_MINUTES after the latest one of its browser), further
+# logins are refused, the right password too, until enough of them have; a PM or an admin can
+# unlock at once. django-axes has one failure limit; the two limits are its documented way for
+# this, a handler (planbridge.login_throttle), which reads the address limit.
+PLANBRIDGE_LOGIN_FAILURES_PER_USERNAME = env_number(
+    "PLANBRIDGE_LOGIN_FAILURES_PER_USERNAME", 10, minimum=1, maximum=1000
+)
+PLANBRIDGE_LOGIN_FAILURES_PER_ADDRESS = env_number(
+    "PLANBRIDGE_LOGIN_FAILURES_PER_ADDRESS", 30, minimum=1, maximum=10_000
+)
+PLANBRIDGE_LOGIN_COOLOFF_MINUTES = env_number(
+    "PLANBRIDGE_LOGIN_COOLOFF_MINUTES", 15, minimum=1, maximum=7 * 24 * 60
+)
+AXES_HANDLER = "planbridge.login_throttle.LoginThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = PLANBRIDGE_LOGIN_FAILURES_PER_USERNAME
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=PLANBRIDGE_LOGIN_COOLOFF_MINUTES)
+# A refused attempt during a lockout is not counted, so the lockout ends when the page says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful login clears the failures of its user name only (the handler): clearing the
+# address's too, as axes would, would let someone with an account of their own wipe the count
+# of the guesses they made at other names from the same address.
+AXES_RESET_ON_SUCCESS = True
+# The login page again, with a message saying when to retry, status 429.
+AXES_LOCKOUT_CALLABLE = "planbridge.views.login_locked_out"
+# Failed attempts are what the throttle needs; a row for every successful login is not kept.
+AXES_DISABLE_ACCESS_LOG = True
+# The client's address. By default REMOTE_ADDR, which nobody can forge. Behind reverse proxies
+# that each append the address they received from to X-Forwarded-For, set their number: the
+# address is then the one the outermost proxy appended (django-ipware, as django-axes
+# documents), whatever a client put in the header itself.
+PLANBRIDGE_TRUSTED_PROXIES = env_number("PLANBRIDGE_TRUSTED_PROXIES", 0, minimum=0, maximum=5)
+if PLANBRIDGE_TRUSTED_PROXIES:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    # ipware counts the proxies after the client inside the header; the last proxy's own
+    # address is REMOTE_ADDR, not in it.
+    AXES_IPWARE_PROXY_COUNT = PLANBRIDGE_TRUSTED_PROXIES - 1
+    # Not strict: a header longer than expected (a client sent its own) still yields the entry
+    # the outermost trusted proxy appended.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])
 LOGGING = {

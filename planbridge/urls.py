@@ -23,6 +23,8 @@ urlpatterns = [
     ),
     path("language/", views.set_language, name="set_language"),
     path("profile/", views.profile, name="profile"),
+    path("logins/locked/", views.login_lockouts, name="login_lockouts"),
+    path("logins/locked/unlock/", views.login_lockout_lift, name="login_lockout_lift"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),

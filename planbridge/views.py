@@ -1,22 +1,27 @@
+import math
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import rules, selectors, services
+from . import login_throttle, rules, selectors, services
 from .celery import app as celery_app
-from .forms import PlanForm, ProfileForm
+from .forms import LoginLockoutLiftForm, PlanForm, ProfileForm
 from .models import Plan, Profile
 from .pages import apply_form_errors
-from .redirects import redirect_to_next
+from .redirects import redirect_to_next, safe_next_path
 
 
 @login_not_required
@@ -146,3 +151,74 @@ def plan_create(request):
 
 def plan_edit(request, pk):
     return _plan_form_page(request, get_object_or_404(Plan, pk=pk))
+
+
+def _lockout_message(until) -> str:
+    if until is None:
+        return _("Too many failed logins. Try again in a few minutes.")
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    local = timezone.localtime(login_throttle.retry_at(until))
+    same_day = local.date() == timezone.localdate()
+    time = date_format(local, "H:i T" if same_day else "Y-m-d H:i T")
+    return ngettext(
+        "Too many failed logins for this user name or from this address. Try again from "
+        "%(time)s (in %(minutes)d minute).",
+        "Too many failed logins for this user name or from this address. Try again from "
+        "%(time)s (in %(minutes)d minutes).",
+        minutes,
+    ) % {"time": time, "minutes": minutes}
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' AXES_LOCKOUT_CALLABLE: the login page again, saying when to retry, 429
+    (docs/architecture.md "Login throttling")."""
+    until = login_throttle.request_lockout_end(request, credentials)
+    form = AuthenticationForm(request, initial={"username": request.POST.get("username", "")})
+    response = render(
+        request,
+        "registration/login.html",
+        {
+            "form": form,
+            "lockout_message": _lockout_message(until),
+            "next": safe_next_path(request, ""),
+        },
+        status=429,
+    )
+    if until is not None:
+        wait = max(1, math.ceil((until - timezone.now()).total_seconds()))
+        response["Retry-After"] = str(wait)
+    return response
+
+
+def login_lockouts(request):
+    """The current login lockouts, each with an Unlock button (PMs and admins)."""
+    if not rules.can_unlock_logins(request.user):
+        raise PermissionDenied(_("Only project managers and administrators can unlock logins."))
+    return render(
+        request,
+        "planbridge/login_lockouts.html",
+        {
+            "lockouts": selectors.login_lockouts(),
+            "limits": {kind: login_throttle.failure_limit(kind) for kind in login_throttle.KINDS},
+            "cool_off_minutes": int(login_throttle.cool_off().total_seconds() // 60),
+        },
+    )
+
+
+@require_POST
+def login_lockout_lift(request):
+    if not rules.can_unlock_logins(request.user):
+        raise PermissionDenied(_("Only project managers and administrators can unlock logins."))
+    form = LoginLockoutLiftForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown lockout. Nothing changed."))
+        return redirect("login_lockouts")
+    try:
+        services.login_lockout_lift(actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("%(value)s is unlocked: its next login is accepted.") % form.cleaned_data
+        )
+    return redirect("login_lockouts")
