@@ -2,13 +2,17 @@
 live in reviews.services, so whatever a form lets through is checked again there."""
 
 from django import forms
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from goals import rules as goal_rules
 from goals.models import PlanItem
+from planbridge import periods
 from planbridge.forms import BoundedDateField, MonthField, PlanScopeField
 from planbridge.models import Department, Plan
+from planbridge.pages import id_or_none
 
+from . import rules, selectors
 from .models import Finding, Review
 
 
@@ -62,7 +66,123 @@ class EvidenceFindingForm(EvidenceLineForm, FindingForm):
         pass
 
 
-class CarryNewItemForm(forms.Form):
+NO_PLAN = "none"
+
+
+def _plan_label(plan: Plan) -> str:
+    return f"{plan.title} ({plan.start:%Y-%m} – {plan.end:%Y-%m})"
+
+
+def _person_label(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
+class _CarriedWorkFields(forms.Form):
+    """The plan, owner and month of new carried work (docs/architecture.md "Periods at the
+    edges"). The choices are built for the department and month the form shows — posted
+    ones when it is bound, so a refused form offers what fits them; the service checks the
+    rule again for whatever is posted (reviews.rules.carry_owner_is_allowed)."""
+
+    month = MonthField(label=_("Month"))
+    plan = forms.ChoiceField(
+        label=_("Plan"),
+        required=False,
+        help_text=_("The plan the new item belongs to: the review's while it owns the month."),
+        error_messages={"invalid_choice": _("Choose one of the plans offered for this month.")},
+    )
+    owner = forms.ChoiceField(
+        label=_("Owner"),
+        required=False,
+        help_text=_("A member of the department or of the plan's team."),
+        error_messages={
+            "invalid_choice": _(
+                "Choose the owner from the list: a member of the department or of the plan's team."
+            )
+        },
+    )
+
+    def _set_up_carried_work(
+        self, *, finding, actor, department_id, default_month, cache=None
+    ) -> None:
+        """Builds the plan and owner choices; `cache` (a dict) shares them between the forms
+        of one page that are for the same department and month."""
+        month = self._posted_month() or default_month
+        cache = {} if cache is None else cache
+        cache_key = (finding.review_id, department_id, month)
+        if cache_key not in cache:
+            plans = selectors.carry_plans(finding, department_id=department_id, month=month)
+            owners = selectors.carry_owners(
+                department_id=department_id, plan_ids=[plan.pk for plan in plans.offered]
+            )
+            default = selectors.default_carry_owner(department_id=department_id, actor=actor)
+            cache[cache_key] = (plans, list(owners), default)
+        plans, owners, default_owner = cache[cache_key]
+        self._offered_plans = {str(plan.pk): plan for plan in plans.offered}
+        choices = [(key, _plan_label(plan)) for key, plan in self._offered_plans.items()]
+        plan_initial = ""
+        if plans.fixed is not None or len(plans.candidates) == 1:
+            plan_initial = choices[0][0]
+        else:
+            choices.append((NO_PLAN, _("No plan (company-wide)")))
+            if not plans.candidates and finding.review.plan_id is None:
+                plan_initial = NO_PLAN
+        if not plan_initial:
+            choices.insert(0, ("", "---------"))
+        self.fields["plan"].choices = choices
+        self._offered_owners = {str(user.pk): user for user in owners}
+        self.fields["owner"].choices = [("", "---------")] + [
+            (key, _person_label(user)) for key, user in self._offered_owners.items()
+        ]
+        if not self.is_bound:
+            self.initial.setdefault("month", month)
+            self.initial.setdefault("plan", plan_initial)
+            if default_owner is not None and str(default_owner.pk) in self._offered_owners:
+                self.initial.setdefault("owner", str(default_owner.pk))
+
+    def _posted_month(self):
+        if not self.is_bound:
+            return None
+        try:
+            return self.fields["month"].clean(self.data.get(self.add_prefix("month")))
+        except forms.ValidationError:
+            return None
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if not rules.carry_month_has_not_ended(month):
+            raise forms.ValidationError(
+                rules.CARRY_MONTH_OVER_MESSAGE
+                % {
+                    "month": month.strftime("%Y-%m"),
+                    "current": periods.month_start(periods.today()).strftime("%Y-%m"),
+                }
+            )
+        return month
+
+    def clean_owner(self):
+        return self._offered_owners.get(self.cleaned_data["owner"])
+
+    def clean_plan(self):
+        """A Plan, NO_PLAN, or None when nothing was chosen (the service says why)."""
+        value = self.cleaned_data["plan"]
+        if value == NO_PLAN:
+            return NO_PLAN
+        return self._offered_plans.get(value)
+
+    def carried_work(self) -> dict:
+        """The plan, no_plan and owner arguments of the carry services."""
+        plan = self.cleaned_data.get("plan")
+        return {
+            "plan": None if plan == NO_PLAN else plan,
+            "no_plan": plan == NO_PLAN,
+            "owner": self.cleaned_data.get("owner"),
+        }
+
+
+class CarryNewItemForm(_CarriedWorkFields):
+    """A new plan item for a finding: created at once for a department the user plans for,
+    else proposed to its coordinator (who then chooses the owner and the plan)."""
+
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.order_by("name")
     )
@@ -70,14 +190,64 @@ class CarryNewItemForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    month = MonthField(label=_("Month"))
     start = BoundedDateField(label=_("Start"), required=False)
     due = BoundedDateField(label=_("Due"), required=False)
+
+    field_order = ["department", "title", "description", "month", "plan", "owner"]
+
+    def __init__(self, *args, finding, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        department_id = finding.department_id
+        if self.is_bound:
+            posted = id_or_none(self.data.get(self.add_prefix("department")))
+            if posted and Department.objects.filter(pk=posted).exists():
+                department_id = posted
+        self._set_up_carried_work(
+            finding=finding,
+            actor=actor,
+            department_id=department_id,
+            default_month=rules.default_carry_month(finding),
+        )
+        self.fields["owner"].help_text = _(
+            "A member of the department or of the plan's team. For an item proposed to "
+            "another department, its coordinator chooses the owner on accepting."
+        )
 
     def clean(self):
         cleaned = super().clean()
         if not goal_rules.due_not_before_start(cleaned.get("start"), cleaned.get("due")):
             self.add_error("due", goal_rules.DUE_BEFORE_START_MESSAGE)
+        department = cleaned.get("department")
+        if (
+            department is not None
+            and rules.can_plan_for_department(self.actor, department.pk)
+            and not cleaned.get("owner")
+            and "owner" not in self.errors
+        ):
+            self.add_error("owner", _("Choose who owns the new plan item."))
+        return cleaned
+
+
+class CarryProposalAcceptForm(_CarriedWorkFields):
+    """What the receiving coordinator settles when accepting a proposed item: its owner, its
+    month (the proposed one, or the current month once that is over) and its plan."""
+
+    def __init__(self, *args, proposal, actor, cache=None, **kwargs):
+        kwargs.setdefault("auto_id", f"id_proposal{proposal.pk}_%s")
+        super().__init__(*args, **kwargs)
+        self._set_up_carried_work(
+            finding=proposal.finding,
+            actor=actor,
+            department_id=proposal.department_id,
+            default_month=max(proposal.month, periods.month_start(periods.today())),
+            cache=cache,
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("owner") and "owner" not in self.errors:
+            self.add_error("owner", _("Choose who owns the new plan item."))
         return cleaned
 
 

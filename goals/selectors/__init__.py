@@ -7,11 +7,11 @@ from .plan_items import (
     conflicts_by_item,
     current_plan_items,
     dependency_reaches,
-    plan_for_month,
     plan_item_detail,
     plan_item_list,
     plan_item_queryset,
     plan_items_due_between,
+    plans_owning_month,
     rhythm_conflicts,
 )
 from .progress import (
@@ -85,11 +85,11 @@ __all__ = [
     "latest_value_of",
     "objective_list",
     "plan_document",
-    "plan_for_month",
     "plan_item_detail",
     "plan_item_list",
     "plan_item_queryset",
     "plan_items_due_between",
+    "plans_owning_month",
     "rhythm_conflicts",
     "timeline",
 ]

@@ -9,6 +9,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from planbridge import periods
+from planbridge import rules as core_rules
 from planbridge.models import Plan
 from planbridge.plan_scope import PlanScope
 
@@ -254,20 +255,20 @@ def dependency_reaches(*, start_ids: Iterable[int], target_id: int) -> bool:
     return False
 
 
-# ---------------------------------------------------------------------------- timeline
+# ---------------------------------------------------------------------------- plans of a month
 
 
-def plan_for_month(*, preferred: Plan | None, month: datetime.date) -> Plan | None:
-    """The plan a new item of `month` belongs to: `preferred` while its months include
-    `month`; after (or before) it, the plan whose period covers that month — the next
-    period's plan — earliest first; None when no plan covers it. One query at most."""
-    month = periods.month_start(month)
-    if preferred is None:
-        return None
-    if periods.month_start(preferred.start) <= month <= periods.month_start(preferred.end):
-        return preferred
-    return (
-        Plan.objects.filter(start__lte=periods.month_end(month), end__gte=month)
-        .order_by("start", "pk")
-        .first()
-    )
+def plans_owning_month(
+    *, month: datetime.date, team_department_id: int | None = None
+) -> QuerySet[Plan]:
+    """Plans owning the month (planbridge.rules.month_in_plan: from their creation month to
+    the month after their end), with someone of the department on the team when one is given
+    (the team-department join of meetings' default_plan_for); earliest start first."""
+    plans = Plan.objects.filter(core_rules.plans_owning_month_q(month))
+    if team_department_id is not None:
+        plans = plans.filter(
+            pk__in=Plan.team.through.objects.filter(
+                user__memberships__department_id=team_department_id
+            ).values("plan_id")
+        )
+    return plans.order_by("start", "title", "pk")

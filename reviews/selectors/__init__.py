@@ -26,9 +26,13 @@ from .evidence import (  # noqa: F401
 )
 from .findings import (  # noqa: F401
     CARRY_TARGET_LIMIT,
+    CarryPlans,
     Disposition,
+    carry_owners,
+    carry_plans,
     carry_targets,
     carryover_queryset,
+    default_carry_owner,
     finding_deadline,
     finding_detail,
     finding_disposition,

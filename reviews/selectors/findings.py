@@ -4,12 +4,15 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from goals import rules as goal_rules
+from goals import selectors as goals_selectors
 from goals.models import PlanItem
-from planbridge.models import Plan
+from planbridge import rules as core_rules
+from planbridge.models import Membership, Plan
 
 from .. import rules
 from ..models import Carryover, CarryProposal, Finding, Review
@@ -167,6 +170,55 @@ def carry_targets(finding: Finding, *, department_id: int | None = None) -> Quer
     if department_id:
         items = items.filter(department_id=department_id)
     return items.order_by("month", "department__name", "title", "pk")[:CARRY_TARGET_LIMIT]
+
+
+@dataclass(frozen=True)
+class CarryPlans:
+    """Where a new item carried from a finding may go for a department and month: `fixed`,
+    the review's plan when it owns the month (the item goes there); else `candidates`, the
+    plans owning the month with someone of the department on their team, one of which is
+    chosen (or, said explicitly, no plan)."""
+
+    fixed: Plan | None
+    candidates: list[Plan]
+
+    @property
+    def offered(self) -> list[Plan]:
+        return [self.fixed] if self.fixed is not None else self.candidates
+
+
+def carry_plans(finding: Finding, *, department_id: int, month: datetime.date) -> CarryPlans:
+    """The plans a new item carried from the finding into `month` may belong to (see
+    CarryPlans); one query at most."""
+    plan = finding.review.plan
+    if plan is not None and core_rules.month_in_plan(plan, month):
+        return CarryPlans(fixed=plan, candidates=[])
+    candidates = goals_selectors.plans_owning_month(month=month, team_department_id=department_id)
+    return CarryPlans(fixed=None, candidates=list(candidates))
+
+
+def carry_owners(*, department_id: int, plan_ids: Iterable[int] = ()) -> QuerySet[User]:
+    """Who may own a new carried item of the department in any of these plans
+    (rules.carry_owner_is_allowed), by name."""
+    return User.objects.filter(
+        rules.carry_owners_q(department_id=department_id, plan_ids=plan_ids)
+    ).order_by("first_name", "last_name", "username")
+
+
+def default_carry_owner(*, department_id: int, actor: User) -> User | None:
+    """The owner a carry form starts with: the actor when they coordinate the department,
+    else its first active coordinator by username; None for a department without one."""
+    if core_rules.is_coordinator_of(actor, department_id) and actor.is_active:
+        return actor
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__department_id=department_id,
+            memberships__role=Membership.Role.COORDINATOR,
+        )
+        .order_by("username")
+        .first()
+    )
 
 
 def pending_carryovers(*, department_ids: Iterable[int]) -> QuerySet[Carryover]:

@@ -10,13 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from goals import selectors as goals_selectors
 from goals import services as goals_services
 from goals.models import PlanItem
-from planbridge.models import Department
-from planbridge.periods import add_months, check_dates_in_range, month_end, month_start
+from planbridge import periods
+from planbridge.models import Department, Plan
+from planbridge.periods import check_dates_in_range, month_end, month_start
 
-from .. import rules
+from .. import rules, selectors
 from ..models import Carryover, CarryProposal, Finding
 from .locking import _locked_finding
 
@@ -70,6 +70,104 @@ def _unflag_carried(finding: Finding) -> None:
     finding.flagged_at = None
 
 
+def _check_month_not_over(month: datetime.date) -> None:
+    """New carried work never goes into a month already over (docs/architecture.md "Periods
+    at the edges")."""
+    if not rules.carry_month_has_not_ended(month):
+        raise ValidationError(
+            {
+                "month": rules.CARRY_MONTH_OVER_MESSAGE
+                % {
+                    "month": month.strftime("%Y-%m"),
+                    "current": month_start(periods.today()).strftime("%Y-%m"),
+                }
+            }
+        )
+
+
+def _carry_plan(
+    finding: Finding,
+    *,
+    department: Department,
+    month: datetime.date,
+    plan: Plan | None,
+    no_plan: bool,
+) -> Plan | None:
+    """The plan new carried work belongs to (selectors.carry_plans): the review's plan when
+    it owns the month — no other choice is taken then. Otherwise (a company-wide review, or a
+    month after the one following the plan's end) a plan owning the month with someone of the
+    department on its team: the chosen one, or the only one; none only when `no_plan` says
+    so. Several candidates and no choice, or none and no `no_plan`, are refused: the item
+    never leaves a plan unasked."""
+    options = selectors.carry_plans(finding, department_id=department.pk, month=month)
+    label = month.strftime("%Y-%m")
+    if plan is not None and no_plan:
+        raise ValidationError({"plan": _("Choose a plan or “No plan”, not both.")})
+    if options.fixed is not None:
+        if no_plan or (plan is not None and plan.pk != options.fixed.pk):
+            raise ValidationError(
+                {
+                    "plan": _(
+                        "A finding of the review of “%(plan)s” is carried into that plan, "
+                        "which owns %(month)s."
+                    )
+                    % {"plan": options.fixed.title, "month": label}
+                }
+            )
+        return options.fixed
+    if no_plan:
+        return None
+    if plan is not None:
+        if plan.pk not in {candidate.pk for candidate in options.candidates}:
+            raise ValidationError(
+                {
+                    "plan": _(
+                        "“%(plan)s” does not own %(month)s with someone of %(department)s on "
+                        "its team; choose one of the plans offered."
+                    )
+                    % {"plan": plan.title, "month": label, "department": department.name}
+                }
+            )
+        return plan
+    if len(options.candidates) == 1:
+        return options.candidates[0]
+    if options.candidates:
+        raise ValidationError(
+            {
+                "plan": _(
+                    "Several plans own %(month)s with someone of %(department)s on their "
+                    "team: choose the one the new item belongs to, or “No plan (company-wide)”."
+                )
+                % {"month": label, "department": department.name}
+            }
+        )
+    raise ValidationError(
+        {
+            "plan": _(
+                "No plan owns %(month)s with someone of %(department)s on its team: choose "
+                "“No plan (company-wide)” to carry it outside any plan."
+            )
+            % {"month": label, "department": department.name}
+        }
+    )
+
+
+def _check_owner(owner: User | None, *, department: Department, plan: Plan | None) -> None:
+    if owner is None:
+        raise ValidationError({"owner": _("Choose who owns the new plan item.")})
+    if not rules.carry_owner_is_allowed(owner, department_id=department.pk, plan=plan):
+        message = rules.CARRY_OWNER_MESSAGE if plan else rules.CARRY_OWNER_NO_PLAN_MESSAGE
+        raise ValidationError(
+            {
+                "owner": message
+                % {
+                    "owner": owner.get_full_name() or owner.username,
+                    "department": department.name,
+                }
+            }
+        )
+
+
 @transaction.atomic
 def finding_carry(*, actor: User, finding: Finding, plan_item: PlanItem) -> Carryover:
     """Carries a finding into an existing plan item of a later month. PMs and coordinators
@@ -88,37 +186,41 @@ def finding_carry_new_item(
     finding: Finding,
     department: Department,
     title: str,
+    owner: User | None,
     description: str = "",
     month: datetime.date | None = None,
+    plan: Plan | None = None,
+    no_plan: bool = False,
     start: datetime.date | None = None,
     due: datetime.date | None = None,
-    owner: User | None = None,
 ) -> Carryover:
-    """Creates a plan item from a finding (by default in the month after the review's; in the
-    review's plan while it lasts, else in the plan covering that month) and carries the
-    finding into it, in one step and one transaction. Only for those who may plan for the
-    department (a coordinator of another department uses finding_propose_item)."""
+    """Creates a plan item from a finding and carries the finding into it, in one step and
+    one transaction: in a month after the review's that has not ended (by default the first
+    such month), in the plan _carry_plan gives (the review's while it owns the month), owned
+    by a member of the department or of that plan's team. Only for those who may plan for
+    the department (a coordinator of another department uses finding_propose_item)."""
     check_dates_in_range(month=month, start=start, due=due, months=("month",))
     finding = _locked_finding(finding)
-    month = month_start(month or add_months(finding.review.month, 1))
-    start = start or month
-    due = due or month_end(month)
+    month = month_start(month) if month else rules.default_carry_month(finding)
     probe = PlanItem(month=month, department=department, title=title)
     accepted = _check_carry(actor, finding, probe)
     if not accepted:
         raise PermissionDenied(
             _("Propose the item to that department's coordinator instead of creating it.")
         )
+    _check_month_not_over(month)
+    item_plan = _carry_plan(finding, department=department, month=month, plan=plan, no_plan=no_plan)
+    _check_owner(owner, department=department, plan=item_plan)
     item = goals_services.plan_item_create(
         actor=actor,
-        plan=goals_selectors.plan_for_month(preferred=finding.review.plan, month=month),
+        plan=item_plan,
         department=department,
         month=month,
         title=title,
         description=description,
         owner=owner,
-        start=start,
-        due=due,
+        start=start or month,
+        due=due or month_end(month),
     )
     return _add_carryover(actor, finding, item, accepted)
 
@@ -178,13 +280,15 @@ def finding_propose_item(
     month: datetime.date | None = None,
 ) -> CarryProposal:
     """A coordinator of the finding's department proposes a new plan item for another
-    department (month after the review's by default); nothing counts as carried until that
-    department's coordinator accepts it."""
+    department, in a month after the review's that has not ended (by default the first such
+    month); nothing counts as carried until that department's coordinator accepts it, and
+    chooses the item's owner (and its plan, when there is a choice)."""
     check_dates_in_range(month=month, months=("month",))
     finding = _locked_finding(finding)
-    month = month_start(month or add_months(finding.review.month, 1))
+    month = month_start(month) if month else rules.default_carry_month(finding)
     probe = PlanItem(month=month, department=department, title=title)
     _check_carry(actor, finding, probe)
+    _check_month_not_over(month)
     if not title.strip():
         raise ValidationError(_("Give the proposed plan item a title."))
     proposal = CarryProposal(
@@ -205,14 +309,20 @@ def carry_proposal_accept(
     *,
     actor: User,
     proposal: CarryProposal,
+    owner: User | None,
+    month: datetime.date | None = None,
+    plan: Plan | None = None,
+    no_plan: bool = False,
     start: datetime.date | None = None,
     due: datetime.date | None = None,
-    owner: User | None = None,
 ) -> Carryover:
     """The receiving department's coordinator (or a PM) accepts a proposed item: the item is
-    created through goals.services.plan_item_create and the finding carried into it,
-    accepted at once (clearing the flag); the proposal is removed. The dates are checked
-    by plan_item_create, with the same refusal as any plan item's."""
+    created through goals.services.plan_item_create — in the proposed month (or the one given
+    instead, later than the review's), which must not have ended, in the plan _carry_plan
+    gives, owned by a member of the department or of that plan's team — and the finding
+    carried into it, accepted at once (clearing the flag); the proposal is removed. The dates
+    are checked by plan_item_create, with the same refusal as any plan item's."""
+    check_dates_in_range(month=month, start=start, due=due, months=("month",))
     proposal = (
         CarryProposal.objects.select_for_update()
         .select_related("finding__review", "department")
@@ -225,16 +335,28 @@ def carry_proposal_accept(
     finding = _locked_finding(proposal.finding)
     if not rules.finding_is_carriable(finding):
         raise ValidationError(_("This finding was dismissed; it cannot be carried."))
+    month = month_start(month) if month else proposal.month
+    if not rules.carry_month_is_later(finding, month):
+        raise ValidationError(
+            {
+                "month": _("A finding of %(month)s is carried into a later month.")
+                % {"month": month_start(finding.review.month).strftime("%Y-%m")}
+            }
+        )
+    _check_month_not_over(month)
+    department = proposal.department
+    item_plan = _carry_plan(finding, department=department, month=month, plan=plan, no_plan=no_plan)
+    _check_owner(owner, department=department, plan=item_plan)
     item = goals_services.plan_item_create(
         actor=actor,
-        plan=goals_selectors.plan_for_month(preferred=finding.review.plan, month=proposal.month),
-        department=proposal.department,
-        month=proposal.month,
+        plan=item_plan,
+        department=department,
+        month=month,
         title=proposal.title,
         description=proposal.description,
         owner=owner,
-        start=start or proposal.month,
-        due=due or month_end(proposal.month),
+        start=start or month,
+        due=due or month_end(month),
     )
     carryover = Carryover.objects.create(
         finding=finding,

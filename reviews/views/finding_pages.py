@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from planbridge import periods
 from planbridge.models import Department
 from planbridge.pages import apply_form_errors, id_or_none, load_or_404, query_without_page
 from planbridge.plan_scope import ALL_PLANS
@@ -17,6 +16,7 @@ from .. import links, rules, selectors, services
 from ..forms import (
     CarryExistingForm,
     CarryNewItemForm,
+    CarryProposalAcceptForm,
     DismissForm,
     FindingFilterForm,
     FindingForm,
@@ -32,13 +32,14 @@ SECTION_SHOWN_BY = {
 }
 
 
-def _finding_page(request, finding, *, forms=None, status=200):
+def _finding_page(request, finding, *, forms=None, accept_forms=None, status=200):
     user = request.user
     target_department = id_or_none(request.GET.get("department"))
     targets = list(selectors.carry_targets(finding, department_id=target_department))
-    next_month = periods.add_months(finding.review.month, 1)
     disposition = selectors.finding_disposition(finding)
     forms = forms or {}
+    accept_forms = accept_forms or {}
+    choices: dict = {}  # the accept forms of proposals for one department share choices
     context = {
         "finding": finding,
         "review": finding.review,
@@ -61,11 +62,7 @@ def _finding_page(request, finding, *, forms=None, status=200):
             for carryover in disposition.proposed
         ],
         "pending_proposals": [
-            {
-                "proposal": proposal,
-                "may_answer": rules.can_accept_proposal(user, proposal),
-                "may_withdraw": rules.can_decline_proposal(user, proposal),
-            }
+            _pending_proposal(user, proposal, accept_forms.get(proposal.pk), choices)
             for proposal in finding.proposals.all()
         ],
         "departments": Department.objects.order_by("name"),
@@ -77,8 +74,9 @@ def _finding_page(request, finding, *, forms=None, status=200):
                 "department": finding.department_id,
                 "title": finding.title,
                 "description": finding.detail,
-                "month": next_month,
-            }
+            },
+            finding=finding,
+            actor=user,
         ),
         "existing_form": forms.get("existing") or CarryExistingForm(targets=targets),
         "dismiss_form": forms.get("dismiss") or DismissForm(),
@@ -94,6 +92,18 @@ def _finding_page(request, finding, *, forms=None, status=200):
     return render(request, "reviews/finding_detail.html", context, status=status)
 
 
+def _pending_proposal(user, proposal, accept_form, choices) -> dict:
+    may_answer = rules.can_accept_proposal(user, proposal)
+    if may_answer and accept_form is None:
+        accept_form = CarryProposalAcceptForm(proposal=proposal, actor=user, cache=choices)
+    return {
+        "proposal": proposal,
+        "may_answer": may_answer,
+        "may_withdraw": rules.can_decline_proposal(user, proposal),
+        "accept_form": accept_form if may_answer else None,
+    }
+
+
 def finding_detail(request, pk):
     return _finding_page(request, load_or_404(selectors.finding_detail, pk))
 
@@ -101,7 +111,11 @@ def finding_detail(request, pk):
 @require_POST
 def finding_carry_new(request, pk):
     finding = load_or_404(selectors.finding_detail, pk)
-    form = CarryNewItemForm(request.POST)
+    if not rules.can_carry_finding(request.user, finding):
+        raise PermissionDenied(
+            _("Only a PM or a coordinator of the finding's department can carry it.")
+        )
+    form = CarryNewItemForm(request.POST, finding=finding, actor=request.user)
     if form.is_valid():
         data = form.cleaned_data
         department = data["department"]
@@ -116,6 +130,7 @@ def finding_carry_new(request, pk):
                     month=data["month"],
                     start=data["start"],
                     due=data["due"],
+                    **form.carried_work(),
                 )
                 messages.success(
                     request,
@@ -257,18 +272,33 @@ def carryover_decline(request, pk):
 
 @require_POST
 def carry_proposal_accept(request, pk):
-    proposal = get_object_or_404(CarryProposal, pk=pk)
-    try:
-        carryover = services.carry_proposal_accept(actor=request.user, proposal=proposal)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("The plan item “%(item)s” was created and the finding carried into it.")
-            % {"item": carryover.plan_item.title},
+    proposal = get_object_or_404(
+        CarryProposal.objects.select_related("finding__review__plan"), pk=pk
+    )
+    if not rules.can_accept_proposal(request.user, proposal):
+        raise PermissionDenied(
+            _("Only a PM or a coordinator of the proposed department can accept this proposal.")
         )
-    return redirect("reviews:finding_detail", pk=proposal.finding_id)
+    form = CarryProposalAcceptForm(request.POST, proposal=proposal, actor=request.user)
+    if form.is_valid():
+        try:
+            carryover = services.carry_proposal_accept(
+                actor=request.user,
+                proposal=proposal,
+                month=form.cleaned_data["month"],
+                **form.carried_work(),
+            )
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The plan item “%(item)s” was created and the finding carried into it.")
+                % {"item": carryover.plan_item.title},
+            )
+            return redirect("reviews:finding_detail", pk=proposal.finding_id)
+    finding = load_or_404(selectors.finding_detail, proposal.finding_id)
+    return _finding_page(request, finding, accept_forms={proposal.pk: form}, status=400)
 
 
 @require_POST

@@ -284,6 +284,7 @@ def test_carrying_into_a_new_item_refuses_dates_outside_the_range(pm, department
             finding=finding,
             department=departments["dev"],
             title="Fix it",
+            owner=pm,
             month=datetime.date(9999, 12, 1),
             due=FAR,
         )
@@ -316,7 +317,7 @@ def test_accepting_a_proposal_refuses_dates_outside_the_range(pm, departments):
         proposed_by=pm,
     )
     with pytest.raises(ValidationError) as error:
-        reviews_services.carry_proposal_accept(actor=pm, proposal=proposal, due=FAR)
+        reviews_services.carry_proposal_accept(actor=pm, proposal=proposal, owner=pm, due=FAR)
     assert _messages(error, "due") == [DATE_MESSAGE]
     assert CarryProposal.objects.filter(pk=proposal.pk).exists()
     assert not PlanItem.objects.exists()

@@ -13,7 +13,6 @@ from goals.models import PlanItem
 from planbridge.periods import add_months
 from reviews import services
 from reviews.models import Carryover, CarryProposal, Finding, Review
-from tests.factories import PlanFactory
 from tests.goals.factories import PlanItemFactory
 
 from .conftest import APRIL, MARCH
@@ -422,56 +421,7 @@ def test_an_accepted_carry_cannot_be_declined(client_for, marketing_coordinator,
     assert Carryover.objects.filter(pk=proposed_carry.pk).exists()
 
 
-def test_accepting_a_proposal_after_the_plan_was_cut_short_puts_the_item_outside_it(
-    client_for, dev_coordinator, marketing_coordinator, dev_finding, departments, plan
-):
-    proposal = services.finding_propose_item(
-        actor=dev_coordinator,
-        finding=dev_finding,
-        department=departments["marketing"],
-        title="June launch event",
-        month=datetime.date(2026, 6, 1),
-    )
-    # The plan is cut short after the proposal was made; no other plan covers June.
-    plan.end = datetime.date(2026, 5, 31)
-    plan.save()
-    response = client_for(marketing_coordinator).post(
-        reverse("reviews:proposal_accept", args=[proposal.pk])
-    )
-    assert response.status_code == 302
-    item = PlanItem.objects.get(title="June launch event")
-    assert item.plan is None and item.month == datetime.date(2026, 6, 1)
-    assert Carryover.objects.get().plan_item == item
-
-
-@pytest.mark.parametrize("name", ["pm", "dev_coordinator"])
-def test_a_new_item_after_the_plan_goes_into_the_plan_covering_its_month(
-    request, client_for, dev_finding, departments, plan, pm, name
-):
-    next_plan = PlanFactory(
-        title="Next half-year", start=datetime.date(2031, 1, 1), end=datetime.date(2031, 6, 30)
-    )
-    department = departments["dev"] if name == "dev_coordinator" else departments["marketing"]
-    response = client_for(person(request, name)).post(
-        reverse("reviews:finding_carry_new", args=[dev_finding.pk]),
-        {"department": department.pk, "title": "Far away", "month": "2031-03"},
-    )
-    assert response.status_code == 302
-    item = PlanItem.objects.get(title="Far away")
-    # Never an item of a plan outside that plan's months: the next period's plan takes it.
-    assert item.plan == next_plan
-    assert Carryover.objects.get().plan_item == item
-
-
-def test_a_new_item_no_plan_covers_is_planned_without_a_plan(
-    client_for, pm, dev_finding, departments
-):
-    response = client_for(pm).post(
-        reverse("reviews:finding_carry_new", args=[dev_finding.pk]),
-        {"department": departments["marketing"].pk, "title": "Far away", "month": "2035-03"},
-    )
-    assert response.status_code == 302
-    assert PlanItem.objects.get(title="Far away").plan is None
+# Where new carried items land (plan, owner, month): tests/reviews/test_page_carrying.py.
 
 
 def test_carrying_a_finding_dismissed_meanwhile_is_refused_with_a_message(
@@ -529,8 +479,9 @@ def test_the_finding_page_takes_a_fixed_number_of_queries(
     client = client_for(dev_coordinator)
     # session, user, profile, the finding with its review, plan and department, its
     # carryovers and its proposals (prefetched), PM group, roles, the carry targets, the
-    # asks-to-us badge, the departments (picker and forms): about twelve at either size.
-    with django_assert_max_num_queries(12):
+    # asks-to-us badge, the departments (picker and forms), the plans owning the new item's
+    # month and its possible owners: about fourteen at either size.
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("reviews:finding_detail", args=[dev_finding.pk]))
     assert response.status_code == 200
     assert len(response.context["targets"]) == size

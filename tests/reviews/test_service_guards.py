@@ -12,7 +12,7 @@ from goals.models import PlanItem
 from reviews import services
 from reviews.models import Carryover, CarryProposal, Finding, Review
 
-from .conftest import APRIL, MARCH
+from .conftest import MARCH
 from .factories import CarryoverFactory, FindingFactory, ReviewFactory
 
 BEFORE_RANGE = datetime.date(1999, 12, 1)
@@ -28,7 +28,7 @@ def proposed_carry(dev_coordinator, dev_finding, item_factory, departments):
 
 @pytest.fixture
 def proposal(dev_coordinator, dev_finding, departments):
-    """Dana's proposal of a new April item for Marketing."""
+    """Dana's proposal of a new item for Marketing (in the first month not over yet)."""
     return services.finding_propose_item(
         actor=dev_coordinator,
         finding=dev_finding,
@@ -198,6 +198,7 @@ def test_carrying_into_a_new_item_of_a_month_outside_the_accepted_years_is_refus
             finding=dev_finding,
             department=departments["dev"],
             title="Too early",
+            owner=pm,
             month=BEFORE_RANGE,
         )
     assert not PlanItem.objects.exists() and not Carryover.objects.exists()
@@ -212,6 +213,7 @@ def test_a_coordinator_does_not_create_another_departments_item_from_a_finding(
             finding=dev_finding,
             department=departments["marketing"],
             title="Marketing's item",
+            owner=dev_coordinator,
         )
     assert not PlanItem.objects.exists() and not Carryover.objects.exists()
 
@@ -296,7 +298,9 @@ def test_a_proposal_needs_a_title(dev_coordinator, dev_finding, departments):
 
 def test_only_the_proposed_department_or_a_pm_accepts_a_proposal(sales_coordinator, proposal):
     with pytest.raises(PermissionDenied, match="coordinator of the proposed department"):
-        services.carry_proposal_accept(actor=sales_coordinator, proposal=proposal)
+        services.carry_proposal_accept(
+            actor=sales_coordinator, proposal=proposal, owner=sales_coordinator
+        )
     assert CarryProposal.objects.filter(pk=proposal.pk).exists()
     assert not PlanItem.objects.exists()
 
@@ -304,7 +308,9 @@ def test_only_the_proposed_department_or_a_pm_accepts_a_proposal(sales_coordinat
 def test_a_proposal_for_a_dismissed_finding_is_not_accepted(marketing_coordinator, proposal):
     _dismiss_behind_the_services_back(proposal.finding)
     with pytest.raises(ValidationError, match="dismissed; it cannot be carried"):
-        services.carry_proposal_accept(actor=marketing_coordinator, proposal=proposal)
+        services.carry_proposal_accept(
+            actor=marketing_coordinator, proposal=proposal, owner=marketing_coordinator
+        )
     assert CarryProposal.objects.filter(pk=proposal.pk).exists()
     assert not PlanItem.objects.exists()
 
@@ -314,7 +320,10 @@ def test_accepting_a_proposal_with_a_due_date_outside_the_accepted_years_is_refu
 ):
     with pytest.raises(ValidationError, match=OUT_OF_RANGE):
         services.carry_proposal_accept(
-            actor=marketing_coordinator, proposal=proposal, due=datetime.date(2101, 1, 31)
+            actor=marketing_coordinator,
+            proposal=proposal,
+            owner=marketing_coordinator,
+            due=datetime.date(2101, 1, 31),
         )
     assert CarryProposal.objects.filter(pk=proposal.pk).exists()
     assert not PlanItem.objects.exists()
@@ -347,9 +356,14 @@ def test_the_receiving_department_declines_a_proposal(marketing_coordinator, pro
 
 
 def test_carrying_into_a_new_item_defaults_to_the_month_after_the_review(
-    pm, dev_finding, departments
+    pm, dev_coordinator, recent_finding, departments, this_month
 ):
+    # The review is last month's: the month after it is this one, the first not yet over.
     carryover = services.finding_carry_new_item(
-        actor=pm, finding=dev_finding, department=departments["dev"], title="Catch up"
+        actor=pm,
+        finding=recent_finding,
+        department=departments["dev"],
+        title="Catch up",
+        owner=dev_coordinator,
     )
-    assert carryover.plan_item.month == APRIL and carryover.accepted_at is not None
+    assert carryover.plan_item.month == this_month and carryover.accepted_at is not None

@@ -165,22 +165,22 @@ def test_a_coordinator_of_another_department_may_not_carry(
 
 
 def test_a_pm_carries_into_a_new_next_month_item_for_another_department(
-    client_for, pm, dev_finding, departments
+    client_for, pm, recent_finding, departments, marketing_coordinator, this_month
 ):
     response = client_for(pm).post(
-        reverse("reviews:finding_carry_new", args=[dev_finding.pk]),
+        reverse("reviews:finding_carry_new", args=[recent_finding.pk]),
         {
             "department": departments["marketing"].pk,
             "title": "Warm up the launch after the release date is firm",
-            "month": "2026-04",
+            "month": f"{this_month:%Y-%m}",
+            "owner": marketing_coordinator.pk,
         },
     )
     assert response.status_code == 302
     carryover = Carryover.objects.select_related("plan_item").get()
-    assert carryover.plan_item.department == departments["marketing"]
-    assert (
-        carryover.plan_item.month == APRIL and carryover.plan_item.plan == dev_finding.review.plan
-    )
+    item = carryover.plan_item
+    assert item.department == departments["marketing"] and item.owner == marketing_coordinator
+    assert item.month == this_month and item.plan == recent_finding.review.plan
     assert carryover.accepted_at is not None
 
 
@@ -199,32 +199,31 @@ def test_a_new_item_in_the_review_month_is_refused_and_nothing_is_created(
 
 
 def test_a_coordinator_proposes_a_new_item_that_the_other_coordinator_accepts(
-    client_for, dev_coordinator, marketing_coordinator, dev_finding, departments
+    client_for, dev_coordinator, marketing_coordinator, recent_finding, departments, this_month
 ):
     client_for(dev_coordinator).post(
-        reverse("reviews:finding_carry_new", args=[dev_finding.pk]),
+        reverse("reviews:finding_carry_new", args=[recent_finding.pk]),
         {
             "department": departments["marketing"].pk,
             "title": "Delay the campaign",
-            "month": "2026-04",
+            "month": f"{this_month:%Y-%m}",
         },
     )
     assert not Carryover.objects.exists()
-    proposal = dev_finding.proposals.get()
+    proposal = recent_finding.proposals.get()
     listing = client_for(marketing_coordinator).get(reverse("reviews:review_list")).content
     assert b"Delay the campaign" in listing
-    assert (
-        client_for(dev_coordinator)
-        .post(reverse("reviews:proposal_accept", args=[proposal.pk]))
-        .status_code
-        == 403
-    )
-    client_for(marketing_coordinator).post(reverse("reviews:proposal_accept", args=[proposal.pk]))
+    accept = reverse("reviews:proposal_accept", args=[proposal.pk])
+    chosen = {"owner": marketing_coordinator.pk, "month": f"{this_month:%Y-%m}"}
+    assert client_for(dev_coordinator).post(accept, chosen).status_code == 403
+    client_for(marketing_coordinator).post(accept, chosen)
     carryover = Carryover.objects.select_related("plan_item").get()
     assert carryover.plan_item.department == departments["marketing"]
+    assert carryover.plan_item.owner == marketing_coordinator
+    assert carryover.plan_item.plan == recent_finding.review.plan
     assert carryover.created_by == dev_coordinator
     assert carryover.accepted_by == marketing_coordinator
-    assert not dev_finding.proposals.exists()
+    assert not recent_finding.proposals.exists()
 
 
 def test_dismissing_without_a_reason_shows_the_form_again(client_for, pm, dev_finding):
