@@ -166,6 +166,9 @@ class ActionLine:
     item: PlanItem
     first_month: int  # plan month number (1 = the plan's first month) of the item's start
     last_month: int  # plan month number of the item's due date
+    # "preparation" before the plan's first month, "follow_up" after its last (the months a
+    # plan owns beyond its period, docs/architecture.md "Periods at the edges"), else "".
+    phase: str = ""
 
 
 @dataclass(frozen=True)
@@ -192,10 +195,17 @@ def plan_document(plan: Plan, *, on_date: datetime.date | None = None) -> list[D
     for record in goals:
         department = record.goal.department
         groups.setdefault(department.pk, DepartmentPlan(department, [], [])).goals.append(record)
+    plan_months = _plan_month_number(plan, plan.end)
     for item in items:
         first = _plan_month_number(plan, max(item.start, item.month))
         last = max(first, _plan_month_number(plan, item.due))
+        if first < 1:
+            phase = "preparation"
+        elif first > plan_months:
+            phase = "follow_up"
+        else:
+            phase = ""
         groups.setdefault(
             item.department_id, DepartmentPlan(item.department, [], [])
-        ).actions.append(ActionLine(item=item, first_month=first, last_month=last))
+        ).actions.append(ActionLine(item=item, first_month=first, last_month=last, phase=phase))
     return sorted(groups.values(), key=lambda group: group.department.name)

@@ -96,3 +96,38 @@ def test_the_timeline_page_shows_the_follow_up_month(client_for, sales_member, d
     html = response.content.decode()
     assert '<div class="tl-month">2026-07</div>' in html
     assert "Carried: fix the pilot" in html
+
+
+def test_the_plan_document_names_preparation_and_follow_up_items_by_their_month(
+    client_for, pm, departments
+):
+    plan = _created_on(PlanFactory(start=JANUARY, end=JUNE_END), datetime.date(2025, 11, 20))
+    december, july = datetime.date(2025, 12, 1), datetime.date(2026, 7, 1)
+    for title, month in [("Hire the team", december), ("Launch review", july)]:
+        PlanItemFactory(
+            plan=plan,
+            department=departments["dev"],
+            title=title,
+            month=month,
+            start=month,
+            due=month.replace(day=20),
+        )
+    PlanItemFactory(
+        plan=plan,
+        department=departments["dev"],
+        title="Build",
+        month=JANUARY,
+        start=JANUARY,
+        due=JANUARY.replace(day=20),
+    )
+    client = client_for(pm)
+    html = client.get(reverse("plan_document", args=[plan.pk])).content.decode()
+    assert "Preparation (2025-12): Hire the team" in html
+    assert "Follow-up (2026-07): Launch review" in html
+    assert "Month 1: Build" in html
+    markdown = client.get(reverse("plan_document_markdown", args=[plan.pk])).content.decode()
+    assert "- Preparation (2025-12): Hire the team" in markdown
+    pm.profile.language = "zh-hans"
+    pm.profile.save()
+    chinese = client_for(pm).get(reverse("plan_document", args=[plan.pk])).content.decode()
+    assert "准备期（2025-12）" in chinese and "跟进期（2026-07）" in chinese
