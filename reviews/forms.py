@@ -251,6 +251,12 @@ class CarryProposalAcceptForm(_CarriedWorkFields):
         return cleaned
 
 
+def _carry_target_label(item: PlanItem) -> str:
+    label = f"{item.month:%Y-%m} · {item.department.name} · {item.title}"
+    # carry_targets annotates `overdue` (goals.rules): said in words in the choice.
+    return f"{label} · {_('Overdue')}" if getattr(item, "overdue", False) else label
+
+
 class CarryExistingForm(forms.Form):
     """Any plan item id is accepted here; the service refuses items of the same or an
     earlier month, so a hand-made POST gets the same answer as the list."""
@@ -260,11 +266,7 @@ class CarryExistingForm(forms.Form):
     def __init__(self, *args, targets=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan_item"].widget.choices = [("", "---------")] + [
-            (
-                item.pk,
-                f"{item.month:%Y-%m} · {item.department.name} · {item.title}",
-            )
-            for item in targets
+            (item.pk, _carry_target_label(item)) for item in targets
         ]
 
     def clean_plan_item(self):

@@ -383,3 +383,35 @@ def test_the_scan_sees_a_restated_overdue_rule(tmp_path):
 def test_the_word_is_translated():
     with translation.override("zh-hans"):
         assert translation.gettext("Overdue") == "逾期"
+
+
+def test_the_finding_page_says_which_carried_item_and_carry_target_is_overdue(
+    client_for, pm, departments, running_plan, items
+):
+    from tests.reviews.factories import CarryoverFactory, FindingFactory, ReviewFactory
+
+    review = ReviewFactory(
+        plan=running_plan,
+        month=periods.add_months(items["late"].month, -1),
+        facilitator=pm,
+    )
+    carried = FindingFactory(review=review, department=departments["dev"], created_by=pm)
+    CarryoverFactory(finding=carried, plan_item=items["late"], created_by=pm, accepted_by=pm)
+    CarryoverFactory(finding=carried, plan_item=items["in_time"], created_by=pm, accepted_by=pm)
+    disposition = (
+        client_for(pm)
+        .get(reverse("reviews:finding_detail", args=[carried.pk]))
+        .content.decode()
+        .split('data-testid="disposition"')[1]
+        .split("</span>\n</span>")[0]
+    )
+    late_part, in_time_part = disposition.split(IN_TIME)[0], disposition.split(IN_TIME)[1]
+    assert LATE in late_part and 'data-testid="carried-item-overdue"' in late_part
+    assert 'data-testid="carried-item-overdue"' not in in_time_part
+
+    open_finding = FindingFactory(review=review, department=departments["dev"], created_by=pm)
+    html = client_for(pm).get(reverse("reviews:finding_detail", args=[open_finding.pk]))
+    existing = html.content.decode().split('data-testid="carry-existing"')[1]
+    choices = dict(re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', existing))
+    assert choices[str(items["late"].pk)].endswith("· Overdue")
+    assert "Overdue" not in choices[str(items["in_time"].pk)]

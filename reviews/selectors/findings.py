@@ -26,9 +26,12 @@ def finding_deadline(finding: Finding) -> datetime.datetime | None:
 
 
 def carryover_queryset() -> QuerySet[Carryover]:
-    return Carryover.objects.select_related(
-        "plan_item__department", "created_by", "accepted_by"
-    ).order_by("plan_item__month", "plan_item__department__name", "pk")
+    """Carryovers with their items, each with `plan_item_overdue` (goals.rules)."""
+    return (
+        Carryover.objects.select_related("plan_item__department", "created_by", "accepted_by")
+        .annotate(plan_item_overdue=goal_rules.plan_item_overdue_flag(prefix="plan_item__"))
+        .order_by("plan_item__month", "plan_item__department__name", "pk")
+    )
 
 
 def finding_queryset() -> QuerySet[Finding]:
@@ -162,6 +165,7 @@ def carry_targets(finding: Finding, *, department_id: int | None = None) -> Quer
     review = finding.review
     items = (
         PlanItem.objects.select_related("department", "plan")
+        .annotate(overdue=goal_rules.plan_item_overdue_flag())
         .filter(goal_rules.open_plan_item_q(), rules.carry_month_q(finding))
         .exclude(carryovers__finding=finding)
     )
