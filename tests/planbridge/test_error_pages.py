@@ -83,6 +83,22 @@ def test_a_refusal_without_a_message_gets_the_general_sentence(db, dev_member):
     assert "project managers, a department's coordinators or the owner of the item" in page
 
 
+def test_a_form_sent_without_its_csrf_token_gets_the_sites_page_in_the_users_language(
+    dev_member,
+):
+    # Django's own page for it has an inline style, which the Content-Security-Policy refuses.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(dev_member)
+    response = client.post(reverse("profile"), {})
+    assert response.status_code == 403
+    page = _text(response)
+    _assert_site_navigation(page)
+    assert "The form could not be sent" in page
+    assert "Go back, reload the page and send the form again." in page
+    _speaks_chinese(dev_member)
+    assert "表单无法提交" in _text(client.post(reverse("profile"), {}))
+
+
 def _bare_permission_denied_raises(path: Path) -> list[int]:
     """Lines of `raise PermissionDenied` / `raise PermissionDenied()` with no message."""
     lines = []

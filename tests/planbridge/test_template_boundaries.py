@@ -23,7 +23,15 @@ MAY_INCLUDE = {
 URL_TAG = re.compile(r"""\{%\s*url\s+["'](?P<namespace>\w+):""")
 INCLUDE_TAG = re.compile(r"""\{%\s*(?:include|extends)\s+["'](?P<folder>\w+)/""")
 # The project's own top-level templates (base.html and the error pages) are the core's.
-SHARED = {"base.html", "_pagination.html", "400.html", "403.html", "404.html", "500.html"}
+SHARED = {
+    "base.html",
+    "_pagination.html",
+    "400.html",
+    "403.html",
+    "403_csrf.html",
+    "404.html",
+    "500.html",
+}
 
 
 def _templates_of(app: str, root: Path) -> list[Path]:
