@@ -2,8 +2,14 @@
 
 Use the `page` fixture and `login(page, live_server, username)`; the demo data comes from
 the `demo` fixture (seed_demo), whose users all have the password planbridge.
+
+Every page a test opens runs under the site's Content-Security-Policy, and the `page`
+fixture fails the test when the browser reported a violation of it (an inline script or
+style that slipped back in, a handler attribute, a resource from elsewhere): see
+`csp_violations`.
 """
 
+import contextlib
 import io
 import os
 
@@ -47,13 +53,69 @@ def browser():
         instance.close()
 
 
+# Runs in every document before its own scripts: the browser's `securitypolicyviolation`
+# events go to the test through a binding, which outlives the navigations a test makes.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__planbridgeCspViolation({
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    sample: event.sample,
+    source: `${event.sourceFile}:${event.lineNumber}`,
+    page: document.location.href,
+  });
+});
+"""
+
+
+def flush_browser_events(page) -> None:
+    """Take in the events the browser sent until now: a round trip to the page returns
+    after the console messages and binding calls that came before it."""
+    from playwright.sync_api import Error
+
+    if page.is_closed():
+        return
+    # A page in the middle of navigating has no context to evaluate in; it sent its events.
+    with contextlib.suppress(Error):
+        page.evaluate("0")
+
+
 @pytest.fixture
-def page(browser, live_server):
+def csp_violations():
+    """What the browser refused under the Content-Security-Policy during the test: the
+    events of the documents and Chromium's console messages about it. A test that provokes
+    violations on purpose reads and clears this list."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
     context = browser.new_context(locale="en-US", base_url=live_server.url)
     context.set_default_timeout(15_000)
+    context.expose_binding(
+        "__planbridgeCspViolation", lambda source, event: csp_violations.append(event)
+    )
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    # The console catches what no event reaches the binding for, e.g. a violation in the
+    # moment the page is left.
+    context.on(
+        "console",
+        lambda message: (
+            csp_violations.append({"console": message.text})
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     page = context.new_page()
     yield page
+    flush_browser_events(page)
     context.close()
+    if csp_violations:
+        pytest.fail(
+            "the browser reported Content-Security-Policy violations:\n"
+            + "\n".join(map(str, csp_violations)),
+            pytrace=False,
+        )
 
 
 @pytest.fixture

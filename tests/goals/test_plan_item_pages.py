@@ -3,8 +3,10 @@ check on concurrent edits."""
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from goals import services
@@ -304,7 +306,10 @@ def test_the_plan_document_follows_the_quarterly_plan_template(
     for heading in headings:
         assert heading in page
         assert f"## {heading}" in text
-    assert "@media print" in page
+    # The print layout is in the page's stylesheet (the Content-Security-Policy refuses
+    # inline styles).
+    assert 'href="/static/css/plan_document.css"' in page
+    assert "@media print" in Path(finders.find("css/plan_document.css")).read_text()
     assert "Months 2–5: Core functions" in text
     assert "- Finish 12 core functions — target 12 functions" in text
     assert markdown["Content-Disposition"].startswith("attachment;")

@@ -237,6 +237,10 @@ def test_the_compose_web_commands_serve_pages_with_debug_off(production_environm
         assert (status, content_type.split(";")[0]) == (200, "text/css")
         status, content_type, _body = _fetch(server.url + script, BEHIND_TLS)
         assert status == 200 and "javascript" in content_type
+        assert "script-src 'self';" in headers["Content-Security-Policy"]
+        # The 400 and 500 pages link their stylesheet by its unhashed name (no manifest).
+        status, content_type, _body = _fetch(server.url + "/static/css/error.css", BEHIND_TLS)
+        assert (status, content_type.split(";")[0]) == (200, "text/css")
 
         status, _type, body = _fetch(f"{server.url}/healthz")
         assert status == 200, body
