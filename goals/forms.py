@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
@@ -196,8 +197,14 @@ class PlanItemForm(VersionedForm):
     def __init__(self, *args, user, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
         plan = plan or (self.instance.plan if self.instance.plan_id else None)
-        self.fields["owner"].queryset = _users()
         self.fields["department"].queryset = _managed_departments(user)
+        # Owners the item may have in the departments and plan offered; the service checks
+        # the posted pair (rules.plan_item_owner_is_allowed). The current owner stays shown.
+        owners = rules.plan_item_owners_q(
+            department_ids=self.fields["department"].queryset.values_list("pk", flat=True),
+            plan_ids=[plan.pk] if plan else [],
+        )
+        self.fields["owner"].queryset = _users().filter(owners | Q(pk=self.instance.owner_id))
         self.fields["plan"].queryset = Plan.objects.order_by("-start", "title")
         self.fields["goal"].queryset = Goal.objects.select_related("department").order_by(
             "department__name", "title"

@@ -5,13 +5,15 @@ before start" and "an open plan item", as a Python predicate and, where lists an
 constraints need it, the `Q` of the same definition."""
 
 import datetime
+from collections.abc import Iterable
 
+from django.contrib.auth.models import User
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils.translation import gettext_lazy
 
 from planbridge import periods
 from planbridge import rules as core_rules
-from planbridge.models import Department
+from planbridge.models import Department, Membership, Plan
 from planbridge.rules import AnyUser
 
 from .models import Goal, Objective, PlanItem
@@ -64,6 +66,36 @@ def plan_item_overdue_flag(on_date: datetime.date | None = None, prefix: str = "
         default=Value(False),
         output_field=BooleanField(),
     )
+
+
+OWNER_NOT_ALLOWED_MESSAGE = gettext_lazy(
+    "The owner must be an active member of the item's department or of its plan's team."
+)
+
+
+def plan_item_owner_is_allowed(owner: User, *, department_id: int, plan: Plan | None) -> bool:
+    """A plan item (carried work included) is owned by an active member, in any role, of its
+    department or of its plan's team: the owner may set the item's status, so no one outside
+    both can be made able to."""
+    if not owner.is_active:
+        return False
+    if department_id in core_rules.member_department_ids(owner):
+        return True
+    return plan is not None and plan.team.filter(pk=owner.pk).exists()
+
+
+def plan_item_owners_q(*, department_ids: Iterable[int], plan_ids: Iterable[int] = ()) -> Q:
+    """plan_item_owner_is_allowed as a filter on User, for any of the departments and plans
+    given (a choice list offers the owners of every department and plan the form offers)."""
+    allowed = Q(
+        pk__in=Membership.objects.filter(department_id__in=list(department_ids)).values("user_id")
+    )
+    plan_ids = list(plan_ids)
+    if plan_ids:
+        allowed |= Q(
+            pk__in=Plan.team.through.objects.filter(plan_id__in=plan_ids).values("user_id")
+        )
+    return Q(is_active=True) & allowed
 
 
 # ---------------------------------------------------------------------------- permissions

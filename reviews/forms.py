@@ -81,7 +81,7 @@ class _CarriedWorkFields(forms.Form):
     """The plan, owner and month of new carried work (docs/architecture.md "Periods at the
     edges"). The choices are built for the department and month the form shows — posted
     ones when it is bound, so a refused form offers what fits them; the service checks the
-    rule again for whatever is posted (reviews.rules.carry_owner_is_allowed)."""
+    rule again for whatever is posted (goals.rules.plan_item_owner_is_allowed)."""
 
     month = MonthField(label=_("Month"))
     plan = forms.ChoiceField(

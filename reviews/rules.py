@@ -7,11 +7,9 @@ page). tests/reviews/test_disposition.py checks that the two agree on every case
 """
 
 import datetime
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.db.models import (
     BooleanField,
     Case,
@@ -32,7 +30,6 @@ from django.utils.translation import gettext_lazy as _
 
 from planbridge import periods
 from planbridge import rules as core_rules
-from planbridge.models import Membership, Plan
 from planbridge.periods import add_months, month_start
 from planbridge.rules import AnyUser
 
@@ -383,25 +380,3 @@ def default_carry_month(finding: Finding, on_date: datetime.date | None = None) 
     return max(
         add_months(month_start(finding.review.month), 1), month_start(on_date or periods.today())
     )
-
-
-def carry_owner_is_allowed(owner: User, *, department_id: int, plan: Plan | None) -> bool:
-    """Carried work is owned by an active member (any role) of the item's department or of
-    its plan's team."""
-    if not owner.is_active:
-        return False
-    if department_id in core_rules.member_department_ids(owner):
-        return True
-    return plan is not None and plan.team.filter(pk=owner.pk).exists()
-
-
-def carry_owners_q(*, department_id: int, plan_ids: Iterable[int] = ()) -> Q:
-    """carry_owner_is_allowed as a filter on User, for any of the plans given (the choice
-    list offers the owners of every plan the form offers)."""
-    allowed = Q(pk__in=Membership.objects.filter(department_id=department_id).values("user_id"))
-    plan_ids = list(plan_ids)
-    if plan_ids:
-        allowed |= Q(
-            pk__in=Plan.team.through.objects.filter(plan_id__in=plan_ids).values("user_id")
-        )
-    return Q(is_active=True) & allowed

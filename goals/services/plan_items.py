@@ -75,7 +75,9 @@ def plan_item_month_check(*, plan: Plan | None, month: datetime.date | None) -> 
         )
 
 
-def _check_plan_item(item: PlanItem) -> None:
+def _check_plan_item(item: PlanItem, *, check_owner: bool = True) -> None:
+    """Checks the item's dates, month and (unless told the owner, department and plan are
+    unchanged, so an owner who has since left keeps an item being edited) its owner."""
     periods.check_dates_in_range(
         month=item.month, start=item.start, due=item.due, months=("month",)
     )
@@ -88,6 +90,14 @@ def _check_plan_item(item: PlanItem) -> None:
         plan_item_month_check(plan=item.plan, month=item.month)
     except ValidationError as error:
         errors.update(error.message_dict)
+    if (
+        check_owner
+        and item.owner is not None
+        and not rules.plan_item_owner_is_allowed(
+            item.owner, department_id=item.department_id, plan=item.plan
+        )
+    ):
+        errors["owner"] = [str(rules.OWNER_NOT_ALLOWED_MESSAGE)]
     if errors:
         raise ValidationError(errors)
 
@@ -186,7 +196,7 @@ def plan_item_update(
         setattr(current, name, value)
     if not rules.can_edit_plan_item(actor, current):
         raise PermissionDenied(_("You can only move plan items to departments you coordinate."))
-    _check_plan_item(current)
+    _check_plan_item(current, check_owner=bool({"owner", "department", "plan"} & changes.keys()))
     current.full_clean()
     dependencies = None
     if depends_on is not UNCHANGED:

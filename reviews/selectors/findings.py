@@ -203,9 +203,9 @@ def carry_plans(finding: Finding, *, department_id: int, month: datetime.date) -
 
 def carry_owners(*, department_id: int, plan_ids: Iterable[int] = ()) -> QuerySet[User]:
     """Who may own a new carried item of the department in any of these plans
-    (rules.carry_owner_is_allowed), by name."""
+    (goals.rules.plan_item_owner_is_allowed), by name."""
     return User.objects.filter(
-        rules.carry_owners_q(department_id=department_id, plan_ids=plan_ids)
+        goal_rules.plan_item_owners_q(department_ids=[department_id], plan_ids=plan_ids)
     ).order_by("first_name", "last_name", "username")
 
 

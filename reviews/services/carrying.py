@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from goals import rules as goal_rules
 from goals import services as goals_services
 from goals.models import PlanItem
 from planbridge import periods
@@ -155,7 +156,7 @@ def _carry_plan(
 def _check_owner(owner: User | None, *, department: Department, plan: Plan | None) -> None:
     if owner is None:
         raise ValidationError({"owner": _("Choose who owns the new plan item.")})
-    if not rules.carry_owner_is_allowed(owner, department_id=department.pk, plan=plan):
+    if not goal_rules.plan_item_owner_is_allowed(owner, department_id=department.pk, plan=plan):
         message = rules.CARRY_OWNER_MESSAGE if plan else rules.CARRY_OWNER_NO_PLAN_MESSAGE
         raise ValidationError(
             {

@@ -448,3 +448,22 @@ def test_concurrent_edits_in_two_transactions_let_exactly_one_win(departments):
 
 def test_goals_keep_their_department_after_a_refused_edit(dev_goal):
     assert Goal.objects.get(pk=dev_goal.pk).department == dev_goal.department
+
+
+def test_the_plan_item_form_offers_owners_of_the_department_and_plan_team_only(
+    client_for, plan, departments, dev_coordinator, dev_member, sales_member, marketing_coordinator
+):
+    client = client_for(dev_coordinator)
+    page = client.get(reverse("goals:plan_item_create") + f"?plan={plan.pk}")
+    owners = {user.pk for user in page.context["form"].fields["owner"].queryset}
+    assert {dev_member.pk, dev_coordinator.pk, marketing_coordinator.pk} <= owners
+    assert sales_member.pk not in owners
+
+    # A hand-made POST naming someone outside both is refused beside the field.
+    response = client.post(
+        reverse("goals:plan_item_create") + f"?plan={plan.pk}",
+        item_payload(plan=plan.pk, department=departments["dev"].pk, owner=sales_member.pk),
+    )
+    assert response.status_code in (200, 400)
+    assert "owner" in response.context["form"].errors
+    assert not PlanItem.objects.filter(title="Core functions").exists()

@@ -414,3 +414,59 @@ def test_due_not_before_start_is_the_same_in_python_and_in_the_database(
     else:
         with pytest.raises(IntegrityError), transaction.atomic():
             Goal.objects.filter(pk=dev_goal.pk).update(due=due)
+
+
+OWNER_MESSAGE = "The owner must be an active member of the item's department or of its plan's team."
+
+
+def test_a_plan_item_owned_by_someone_outside_its_department_and_plan_team_is_refused(
+    plan, departments, dev_coordinator, sales_member
+):
+    with pytest.raises(ValidationError) as error:
+        services.plan_item_create(
+            actor=dev_coordinator, owner=sales_member, **_item_fields(plan, departments)
+        )
+    assert _messages(error, "owner") == [OWNER_MESSAGE]
+    assert not PlanItem.objects.exists()
+
+
+def test_a_plan_item_may_be_owned_by_its_plan_s_team_or_its_department(
+    plan, departments, dev_coordinator, marketing_coordinator, dev_member
+):
+    for owner in (marketing_coordinator, dev_member):
+        item = services.plan_item_create(
+            actor=dev_coordinator, owner=owner, **_item_fields(plan, departments)
+        )
+        assert item.owner == owner
+
+
+def test_an_inactive_owner_is_refused(plan, departments, dev_coordinator, dev_member):
+    dev_member.is_active = False
+    dev_member.save()
+    with pytest.raises(ValidationError) as error:
+        services.plan_item_create(
+            actor=dev_coordinator, owner=dev_member, **_item_fields(plan, departments)
+        )
+    assert _messages(error, "owner") == [OWNER_MESSAGE]
+
+
+def test_a_plan_item_cannot_be_handed_to_someone_outside_it(
+    dev_coordinator, dev_item, sales_member
+):
+    with pytest.raises(ValidationError) as error:
+        services.plan_item_update(
+            actor=dev_coordinator, item=dev_item, version=dev_item.version, owner=sales_member
+        )
+    assert _messages(error, "owner") == [OWNER_MESSAGE]
+    dev_item.refresh_from_db()
+    assert dev_item.owner != sales_member
+
+
+def test_an_item_whose_owner_left_can_still_be_edited_without_changing_its_owner(
+    dev_coordinator, dev_item, dev_member
+):
+    dev_member.memberships.all().delete()
+    item = services.plan_item_update(
+        actor=dev_coordinator, item=dev_item, version=dev_item.version, title="Core v2"
+    )
+    assert (item.title, item.owner) == ("Core v2", dev_member)

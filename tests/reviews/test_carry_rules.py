@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import User
 
+from goals import rules as goal_rules
 from planbridge.periods import add_months
 from reviews import rules
 from tests.factories import UserFactory
@@ -39,10 +40,15 @@ def test_the_owner_rule_and_its_filter_agree(
         user = request.getfixturevalue(name)
     plan = running_plan if with_plan else None
     department_id = departments[department].pk
-    assert rules.carry_owner_is_allowed(user, department_id=department_id, plan=plan) is allowed
+    assert (
+        goal_rules.plan_item_owner_is_allowed(user, department_id=department_id, plan=plan)
+        is allowed
+    )
     plan_ids = [plan.pk] if plan else []
     in_filter = (
-        User.objects.filter(rules.carry_owners_q(department_id=department_id, plan_ids=plan_ids))
+        User.objects.filter(
+            goal_rules.plan_item_owners_q(department_ids=[department_id], plan_ids=plan_ids)
+        )
         .filter(pk=user.pk)
         .exists()
     )
