@@ -135,24 +135,29 @@ def finding_create(request, pk):
     if not rules.can_record_finding(request.user, review):
         raise PermissionDenied(_("Only project managers can record findings."))
     form = FindingForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            finding = services.finding_create(
-                actor=request.user,
-                review=review,
-                kind=data["kind"],
-                title=data["title"],
-                detail=data["detail"],
-                department=data["department"],
-                severity=data["severity"],
-            )
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("The finding was recorded."))
-            return redirect("reviews:finding_detail", pk=finding.pk)
+    finding = _record_finding(request, review, form)
+    if finding is not None:
+        messages.success(request, _("The finding was recorded."))
+        return redirect("reviews:finding_detail", pk=finding.pk)
     return _review_page(request, review, finding_form=form, status=400)
+
+
+FINDING_FIELDS = ("kind", "title", "detail", "department", "severity")
+EVIDENCE_FIELDS = ("evidence_kind", "evidence_object_id")
+
+
+def _record_finding(request, review, form):
+    """The finding saved from a valid form through finding_create, or None with the form's
+    errors set (typed findings and those made from an evidence line)."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    fields = {name: data[name] for name in FINDING_FIELDS + EVIDENCE_FIELDS if name in data}
+    try:
+        return services.finding_create(actor=request.user, review=review, **fields)
+    except ValidationError as exc:
+        apply_form_errors(form, exc)
+        return None
 
 
 def _evidence_line(review, data):
@@ -186,25 +191,10 @@ def finding_from_evidence(request, pk):
     line = _evidence_line(review, request.POST)
     if line is None and EVIDENCE_NOT_IN_MONTH not in form.non_field_errors():
         form.add_error(None, EVIDENCE_NOT_IN_MONTH)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            finding = services.finding_create(
-                actor=request.user,
-                review=review,
-                kind=data["kind"],
-                title=data["title"],
-                detail=data["detail"],
-                department=data["department"],
-                severity=data["severity"],
-                evidence_kind=data["evidence_kind"],
-                evidence_object_id=data["evidence_object_id"],
-            )
-        except ValidationError as exc:
-            apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("The finding was recorded from the evidence."))
-            return redirect("reviews:finding_detail", pk=finding.pk)
+    finding = _record_finding(request, review, form)
+    if finding is not None:
+        messages.success(request, _("The finding was recorded from the evidence."))
+        return redirect("reviews:finding_detail", pk=finding.pk)
     return _evidence_finding_page(request, review, line, form, status=400)
 
 
