@@ -173,6 +173,8 @@ class AskAnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when declining."),
     )
+    # The state the page showed: the service refuses an answer to a state that changed since.
+    seen_state = forms.ChoiceField(choices=Ask.State.choices, widget=forms.HiddenInput)
 
     def clean(self):
         cleaned = super().clean()

@@ -93,6 +93,12 @@ def ask_answer_has_reply(*, answer: str, reply: str) -> bool:
     return answer != "decline" or bool(reply.strip())
 
 
+def ask_is_as_seen(ask: Ask, seen_state: str) -> bool:
+    """The ask is still in the state the user saw when the page was opened: an answer is
+    given to that state, not to one a colleague made since."""
+    return ask.state == seen_state
+
+
 def ask_is_closed(ask: Ask) -> bool:
     """No answer can change the ask any more (declined or done)."""
     return not any(ask_takes_answer(ask, answer) for answer in ASK_ANSWERS)

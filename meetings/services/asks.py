@@ -59,10 +59,27 @@ def ask_raise(
     return ask
 
 
+def stale_ask_message(ask: Ask) -> str:
+    """Says who changed the ask to which state and when, for an answer given to an older
+    state of it."""
+    who = (ask.answered_by.get_full_name() or ask.answered_by.username) if ask.answered_by else ""
+    when = timezone.localtime(ask.answered_at).strftime("%Y-%m-%d %H:%M") if ask.answered_at else ""
+    return _(
+        "%(who)s already changed this ask to “%(state)s” at %(when)s; the page now shows "
+        "it. Nothing was saved: answer again if still needed."
+    ) % {"who": who, "state": ask.get_state_display(), "when": when}
+
+
 @transaction.atomic
-def ask_answer(*, actor: User, ask: Ask, answer: str, reply: str = "") -> Ask:
+def ask_answer(
+    *, actor: User, ask: Ask, answer: str, reply: str = "", seen_state: str | None = None
+) -> Ask:
     """Accepts, declines (a reply is required) or completes an ask sent to a department the
-    actor coordinates; the state moves only forward and a decline is final."""
+    actor coordinates; the state moves only forward and a decline is final.
+
+    `seen_state` is the state the answering page showed (the ask page posts it): when a
+    colleague answered in between, the answer is refused, under the row lock, so that of two
+    coordinators answering at once exactly one wins and the other is told what happened."""
     if answer not in rules.ASK_ANSWERS:
         raise ValidationError(_("Unknown answer."))
     ask = Ask.objects.select_for_update().get(pk=ask.pk)
@@ -70,6 +87,8 @@ def ask_answer(*, actor: User, ask: Ask, answer: str, reply: str = "") -> Ask:
         raise PermissionDenied(
             _("Only coordinators of the receiving department can answer this ask.")
         )
+    if seen_state is not None and not rules.ask_is_as_seen(ask, seen_state):
+        raise ValidationError(stale_ask_message(ask), code="stale")
     reply = reply.strip()
     if not rules.ask_takes_answer(ask, answer):
         raise ValidationError(

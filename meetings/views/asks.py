@@ -104,7 +104,9 @@ def ask_detail(request, pk):
     """The ask and its answer; the receiving department's coordinators answer it here."""
     ask = get_object_or_404(selectors.ask_detail_queryset(), pk=pk)
     can_answer = rules.can_answer_ask(request.user, ask)
-    form = AskAnswerForm(request.POST or None) if can_answer else None
+    seen = {"seen_state": ask.state}
+    form = AskAnswerForm(request.POST or None, initial=seen) if can_answer else None
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST":
         if not can_answer:
             raise PermissionDenied(
@@ -117,9 +119,18 @@ def ask_detail(request, pk):
                     ask=ask,
                     answer=form.cleaned_data["answer"],
                     reply=form.cleaned_data["reply"],
+                    seen_state=form.cleaned_data["seen_state"],
                 )
             except ValidationError as error:
-                apply_form_errors(form, error)
+                if getattr(error, "code", None) != "stale":
+                    apply_form_errors(form, error)
+                else:
+                    # A colleague answered since the page was opened: show the ask as it is
+                    # now, with a form for its current state.
+                    messages.error(request, " ".join(error.messages))
+                    ask = get_object_or_404(selectors.ask_detail_queryset(), pk=pk)
+                    form = AskAnswerForm(initial={"seen_state": ask.state})
+                    status = 409
             else:
                 messages.success(request, _("Your answer was saved."))
                 return redirect("meetings:ask_detail", pk=ask.pk)
@@ -135,5 +146,5 @@ def ask_detail(request, pk):
             "may_answer": can_answer and not rules.ask_is_closed(ask),
             "history": history,
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )

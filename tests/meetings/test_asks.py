@@ -154,7 +154,8 @@ def test_declining_without_a_reply_is_refused(client_for, dev_coordinator, depar
         ask_answer(actor=dev_coordinator, ask=ask, answer="decline", reply="  ")
 
     response = client_for(dev_coordinator).post(
-        reverse("meetings:ask_detail", args=[ask.pk]), {"answer": "decline", "reply": ""}
+        reverse("meetings:ask_detail", args=[ask.pk]),
+        {"answer": "decline", "reply": "", "seen_state": "open"},
     )
     assert response.status_code == 400
     assert "a reply is required" in response.content.decode()
@@ -168,7 +169,11 @@ def test_a_declined_ask_shows_the_reply_to_the_asking_department(
     ask = AskFactory(from_department=departments["marketing"], to_department=departments["dev"])
     response = client_for(dev_coordinator).post(
         reverse("meetings:ask_detail", args=[ask.pk]),
-        {"answer": "decline", "reply": "No freeze before the performance fix"},
+        {
+            "answer": "decline",
+            "reply": "No freeze before the performance fix",
+            "seen_state": "open",
+        },
     )
     assert response.status_code == 302
 
@@ -186,7 +191,8 @@ def test_answering_an_ask_of_another_department_is_refused(request, client_for, 
     with pytest.raises(PermissionDenied):
         ask_answer(actor=user, ask=ask, answer="accept")
     response = client_for(user).post(
-        reverse("meetings:ask_detail", args=[ask.pk]), {"answer": "accept", "reply": ""}
+        reverse("meetings:ask_detail", args=[ask.pk]),
+        {"answer": "accept", "reply": "", "seen_state": "open"},
     )
     assert response.status_code == 403
     ask.refresh_from_db()
@@ -196,7 +202,7 @@ def test_answering_an_ask_of_another_department_is_refused(request, client_for, 
 def test_an_unknown_answer_is_a_form_error(client_for, dev_coordinator, departments):
     ask = AskFactory(from_department=departments["marketing"], to_department=departments["dev"])
     response = client_for(dev_coordinator).post(
-        reverse("meetings:ask_detail", args=[ask.pk]), {"answer": "maybe"}
+        reverse("meetings:ask_detail", args=[ask.pk]), {"answer": "maybe", "seen_state": "open"}
     )
     assert response.status_code == 400
     ask.refresh_from_db()

@@ -105,7 +105,8 @@ def test_posting_an_answer_to_another_department_ask_is_forbidden(
 ):
     ask = AskFactory(from_department=departments["sales"], to_department=departments["dev"])
     response = client_for(marketing_coordinator).post(
-        reverse("meetings:ask_detail", args=[ask.pk]), {"answer": "decline", "reply": "No"}
+        reverse("meetings:ask_detail", args=[ask.pk]),
+        {"answer": "decline", "reply": "No", "seen_state": "open"},
     )
     assert response.status_code == 403
     ask.refresh_from_db()

@@ -113,3 +113,33 @@ def test_a_decline_without_a_reply_is_refused(marketing_coordinator, ask_to_mark
         ask_answer(actor=marketing_coordinator, ask=ask_to_marketing, answer="decline", reply="  ")
     ask_to_marketing.refresh_from_db()
     assert ask_to_marketing.state == Ask.State.OPEN
+
+
+def _second_dev_coordinator(departments):
+    from planbridge.models import Membership
+    from tests.factories import MembershipFactory, UserFactory
+
+    user = UserFactory(username="lee.dev", first_name="Mia", last_name="Lee")
+    MembershipFactory(user=user, department=departments["dev"], role=Membership.Role.COORDINATOR)
+    return user
+
+
+def test_an_answer_to_a_state_a_colleague_changed_since_is_refused(dev_coordinator, departments):
+    colleague = _second_dev_coordinator(departments)
+    ask = AskFactory(from_department=departments["marketing"], to_department=departments["dev"])
+    ask_answer(actor=colleague, ask=ask, answer="accept", seen_state="open")
+    # Declining is allowed from accepted, but this coordinator saw the ask open.
+    with pytest.raises(ValidationError, match="Mia Lee already changed this ask to “Accepted”"):
+        ask_answer(actor=dev_coordinator, ask=ask, answer="decline", reply="No", seen_state="open")
+    ask.refresh_from_db()
+    assert ask.state == Ask.State.ACCEPTED and ask.answered_by == colleague and ask.reply == ""
+
+
+def test_an_answer_to_the_state_seen_is_saved(dev_coordinator, departments):
+    ask = AskFactory(
+        from_department=departments["marketing"],
+        to_department=departments["dev"],
+        state=Ask.State.ACCEPTED,
+    )
+    ask = ask_answer(actor=dev_coordinator, ask=ask, answer="done", seen_state="accepted")
+    assert ask.state == Ask.State.DONE
