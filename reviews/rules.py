@@ -186,6 +186,12 @@ def review_can_close(review: Review) -> bool:
     return REVIEW_NEXT_STATUS.get(review.status) == Review.Status.CLOSED
 
 
+def review_is_as_seen(review: Review, seen_status: str) -> bool:
+    """The review is still in the status the user saw when the page was opened: opening or
+    closing acts on that status, not on one a colleague made since."""
+    return review.status == seen_status
+
+
 # A review lives in time (docs/architecture.md "Periods at the edges"): it is of a month that
 # has begun, and it closes only when its month's evidence is (nearly) all in, from the last
 # REVIEW_CLOSE_DAYS days of the month on; closing starts its findings' grace period.

@@ -63,27 +63,58 @@ def review_create(*, actor: User, month: datetime.date, plan: Plan | None = None
     return review
 
 
+def _refuse_if_changed_since_seen(review: Review, seen_status: str | None) -> None:
+    """Refuses, naming who moved the (locked) review to its status and when, if that status
+    is not the one the page showed."""
+    if seen_status is None or rules.review_is_as_seen(review, seen_status):
+        return
+    change = (
+        review.history.filter(status=review.status)
+        .select_related("history_user")
+        .order_by("history_date")
+        .first()
+    )
+    user = change.history_user if change is not None else None
+    who = (user.get_full_name() or user.username) if user is not None else _("A colleague")
+    at = review.closed_at if review.status == Review.Status.CLOSED else review.opened_at
+    when = timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else ""
+    raise ValidationError(
+        _(
+            "%(who)s already changed this review to “%(status)s” at %(when)s; the page now "
+            "shows it. Nothing was changed."
+        )
+        % {"who": who, "status": review.get_status_display(), "when": when},
+        code="stale",
+    )
+
+
 @transaction.atomic
-def review_open(*, actor: User, review: Review) -> Review:
-    """Moves a draft review to open (recording opened_at)."""
+def review_open(*, actor: User, review: Review, seen_status: str | None = None) -> Review:
+    """Moves a draft review to open (recording opened_at). `seen_status` is the status the
+    page showed (the review page posts it): a colleague's change since is refused by name."""
     if not rules.can_run_review(actor, review):
         raise PermissionDenied(ONLY_PMS_RUN_REVIEWS)
     review = _locked_review(review)
+    _refuse_if_changed_since_seen(review, seen_status)
     if not rules.review_can_open(review):
         raise ValidationError(_("Only a draft review can be opened."))
     review.status = Review.Status.OPEN
     review.opened_at = timezone.now()
+    # The history names who opened it, also outside a request (the stale refusal says so).
+    review._history_user = actor  # type: ignore[attr-defined]
     review.save(update_fields=["status", "opened_at"])
     return review
 
 
 @transaction.atomic
-def review_close(*, actor: User, review: Review) -> Review:
+def review_close(*, actor: User, review: Review, seen_status: str | None = None) -> Review:
     """Moves an open review to closed and records closed_at, from which the grace period of
-    the bridge rule runs; not before the last days of its month (rules.review_first_close_day)."""
+    the bridge rule runs; not before the last days of its month (rules.review_first_close_day).
+    `seen_status` as for review_open: a second close never moves closed_at."""
     if not rules.can_run_review(actor, review):
         raise PermissionDenied(ONLY_PMS_RUN_REVIEWS)
     review = _locked_review(review)
+    _refuse_if_changed_since_seen(review, seen_status)
     if not rules.review_can_close(review):
         raise ValidationError(_("Only an open review can be closed."))
     if not rules.review_close_day_has_come(review):
@@ -98,5 +129,6 @@ def review_close(*, actor: User, review: Review) -> Review:
         )
     review.status = Review.Status.CLOSED
     review.closed_at = timezone.now()
+    review._history_user = actor  # type: ignore[attr-defined]
     review.save(update_fields=["status", "closed_at"])
     return review

@@ -98,12 +98,25 @@ def review_detail(request, pk):
     return _review_page(request, load_or_404(selectors.review_detail, pk))
 
 
+def _changed_since_seen(request, pk, exc):
+    """The review page as it is now with the refusal, when a colleague opened or closed the
+    review after this page was loaded (the services' code "stale")."""
+    if getattr(exc, "code", None) != "stale":
+        return None
+    messages.error(request, " ".join(exc.messages))
+    return _review_page(request, load_or_404(selectors.review_detail, pk), status=409)
+
+
 @require_POST
 def review_open(request, pk):
     review = load_or_404(selectors.review_detail, pk)
     try:
-        services.review_open(actor=request.user, review=review)
+        services.review_open(
+            actor=request.user, review=review, seen_status=request.POST.get("seen_status") or None
+        )
     except ValidationError as exc:
+        if (page := _changed_since_seen(request, pk, exc)) is not None:
+            return page
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The review is open."))
@@ -114,8 +127,12 @@ def review_open(request, pk):
 def review_close(request, pk):
     review = load_or_404(selectors.review_detail, pk)
     try:
-        services.review_close(actor=request.user, review=review)
+        services.review_close(
+            actor=request.user, review=review, seen_status=request.POST.get("seen_status") or None
+        )
     except ValidationError as exc:
+        if (page := _changed_since_seen(request, pk, exc)) is not None:
+            return page
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(

@@ -86,6 +86,33 @@ def test_a_closed_review_cannot_be_closed_again(pm, plan):
     assert closed.closed_at == closed_at
 
 
+def _other_pm():
+    from tests.factories import make_pm
+
+    colleague = make_pm("mia.pm")
+    colleague.last_name = "Lee"
+    colleague.first_name = "Mia"
+    colleague.save()
+    return colleague
+
+
+def test_closing_a_review_a_colleague_closed_since_is_refused_by_name(pm, review):
+    closed = services.review_close(actor=_other_pm(), review=review, seen_status="open")
+    with pytest.raises(ValidationError, match="Mia Lee already changed this review to “Closed”"):
+        services.review_close(actor=pm, review=review, seen_status="open")
+    review.refresh_from_db()
+    assert review.closed_at == closed.closed_at and review.history.count() == 2
+
+
+def test_opening_a_review_a_colleague_opened_since_is_refused_by_name(pm):
+    draft = ReviewFactory(month=MARCH, facilitator=pm, status=Review.Status.DRAFT, opened_at=None)
+    opened = services.review_open(actor=_other_pm(), review=draft, seen_status="draft")
+    with pytest.raises(ValidationError, match="Mia Lee already changed this review to “Open”"):
+        services.review_open(actor=pm, review=draft, seen_status="draft")
+    draft.refresh_from_db()
+    assert draft.opened_at == opened.opened_at and draft.status == Review.Status.OPEN
+
+
 # ---------------------------------------------------------------------------- findings
 
 
