@@ -7,7 +7,9 @@ claims the row with a conditional UPDATE that takes a lease, so two workers, a d
 or a recovery run never both send it; the outcome is recorded on the row. A refused or
 unreachable server is retried with exponential backoff and jitter (planbridge.tasks), the
 whole window inside the broker's visibility timeout; a worker that died holding a lease leaves
-a row that outbox_recover() hands to a new task once the lease has lapsed.
+a row that outbox_recover() hands to a new task once the lease
+(PLANBRIDGE_DELIVERY_LEASE_SECONDS) has lapsed, and that task resends it with the Message-ID
+fixed when the row was stored, so a receiver collapses the rare double.
 """
 
 import datetime
@@ -101,20 +103,33 @@ def _queue_send(task: Any, pk: int) -> Callable[[], None]:
     return queue_send
 
 
+# A message whose sender died holding its lease this many times beyond its attempts is
+# marked failed rather than resent again: it is more likely to kill workers than to be unlucky.
+CRASH_RESENDS = 3
+
+
 def lease_length() -> datetime.timedelta:
-    """How long a claim holds: longer than a send task may run (its hard time limit), so a
-    live task never loses its lease."""
-    return datetime.timedelta(seconds=send_time_limit() + 60)
+    """How long a claim holds (PLANBRIDGE_DELIVERY_LEASE_SECONDS): longer than a send task may
+    run (its hard time limit), so a live task never loses its lease."""
+    return datetime.timedelta(seconds=settings.PLANBRIDGE_DELIVERY_LEASE_SECONDS)
 
 
 def send_time_limit() -> int:
-    # One SMTP conversation: connect, greet, send, quit, each bounded by EMAIL_TIMEOUT.
-    return settings.EMAIL_TIMEOUT * 6 + 30
+    """The send task's hard time limit: one SMTP conversation (connect, greet, send, quit, each
+    bounded by EMAIL_TIMEOUT), cut to end a second before the lease does."""
+    return min(settings.EMAIL_TIMEOUT * 6 + 30, settings.PLANBRIDGE_DELIVERY_LEASE_SECONDS - 1)
+
+
+def send_soft_time_limit() -> float:
+    limit = send_time_limit()
+    return max(limit - 10, limit / 2)
 
 
 def stale_after() -> datetime.timedelta:
-    """A pending message untouched this long has no live task (retries end well before)."""
-    return datetime.timedelta(seconds=_visibility_timeout())
+    """A pending message untouched this long has no live task: a live one is claimed again at
+    the latest when its longest retry wait is over, and sent within a lease. (A task that is
+    merely late in a long queue gets a second one, which its claim turns into a no-op.)"""
+    return datetime.timedelta(seconds=_longest_retry_wait()) + lease_length()
 
 
 def _visibility_timeout() -> float:
@@ -131,21 +146,34 @@ def retry_countdown(retries: int) -> float:
     capped so that all retries together stay within half the broker's visibility timeout."""
     # Redis hands an unacknowledged message (a retry waiting for its ETA) to another worker
     # after visibility_timeout; half of it leaves room for the attempts themselves.
-    window = _visibility_timeout() / 2
-    upper = min(
-        settings.PLANBRIDGE_OUTBOX_RETRY_BASE_SECONDS * 2**retries,
-        window / max(settings.PLANBRIDGE_OUTBOX_MAX_RETRIES, 1),
-    )
+    upper = min(settings.PLANBRIDGE_OUTBOX_RETRY_BASE_SECONDS * 2**retries, _retry_wait_cap())
     return random.uniform(upper / 2, upper)
+
+
+def _retry_wait_cap() -> float:
+    # Half the visibility timeout shared by the retries; the lease (below the other half,
+    # settings) bounds the attempt that follows each wait.
+    window = _visibility_timeout() / 2
+    return window / max(settings.PLANBRIDGE_OUTBOX_MAX_RETRIES, 1)
+
+
+def _longest_retry_wait() -> float:
+    if settings.PLANBRIDGE_OUTBOX_MAX_RETRIES == 0:
+        return 0.0
+    longest = settings.PLANBRIDGE_OUTBOX_RETRY_BASE_SECONDS * 2 ** (
+        settings.PLANBRIDGE_OUTBOX_MAX_RETRIES - 1
+    )
+    return min(longest, _retry_wait_cap())
 
 
 def outbox_message_claim(*, message_pk: int, now: datetime.datetime) -> OutboxMessage | None:
     """Takes the lease on a pending message, or on one whose sender died (lease lapsed); the
-    claimed row, or None when another worker holds it, it is finished, or out of attempts."""
+    claimed row, or None when another worker holds it, it is finished, or out of attempts.
+    A lapsed lease is taken over even after the last attempt: a dead worker is not an answer
+    of the mail server (up to CRASH_RESENDS times)."""
     claimed = OutboxMessage.objects.filter(
-        Q(state=State.PENDING) | Q(state=State.SENDING, lease_until__lt=now),
+        _claimable(now),
         pk=message_pk,
-        attempts__lt=max_attempts(),
     ).update(
         state=State.SENDING,
         lease_until=now + lease_length(),
@@ -157,6 +185,14 @@ def outbox_message_claim(*, message_pk: int, now: datetime.datetime) -> OutboxMe
     if claimed != 1:
         return None
     return OutboxMessage.objects.get(pk=message_pk)
+
+
+def _claimable(now: datetime.datetime) -> Q:
+    pending = Q(state=State.PENDING, attempts__lt=max_attempts())
+    lapsed = Q(
+        state=State.SENDING, lease_until__lt=now, attempts__lt=max_attempts() + CRASH_RESENDS
+    )
+    return pending | lapsed
 
 
 def outbox_message_send(*, message_pk: int) -> str:
@@ -271,11 +307,15 @@ def _record(mine: QuerySet[OutboxMessage], state: str, exc: Exception) -> None:
 def outbox_recover(*, now: datetime.datetime | None = None) -> list[int]:
     """Queues a new send for every message without a live task — pending and untouched for
     stale_after() (its task or retry was lost), or sending with a lapsed lease (its worker
-    died) — and marks failed those out of attempts; returns the ids queued."""
+    died; resent, with its Message-ID) — and marks failed only those out of attempts (for a
+    lapsed lease: its workers died CRASH_RESENDS times past them); returns the ids queued."""
     now = now or timezone.now()
     lapsed = Q(state=State.SENDING, lease_until__lt=now)
     lost = Q(state=State.PENDING, updated_at__lt=now - stale_after())
-    exhausted = OutboxMessage.objects.filter(lapsed | lost, attempts__gte=max_attempts()).update(
+    exhausted = OutboxMessage.objects.filter(
+        (lapsed & Q(attempts__gte=max_attempts() + CRASH_RESENDS))
+        | (lost & Q(attempts__gte=max_attempts()))
+    ).update(
         state=State.FAILED,
         last_error="No worker finished this message within its attempts; retry it from the admin.",
         lease_until=None,

@@ -245,10 +245,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(VAR_DIR / "broker-control"),
         "store_processed": False,
     }
-else:
-    # Retry windows of tasks are kept below this (docs/architecture.md "Jobs").
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BROKER_VISIBILITY_TIMEOUT = CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+# Seconds Redis waits for the acknowledgement of a delivered task (a running task under
+# acks_late, or a retry waiting for its countdown) before it hands the task to another worker.
+# Leases and retry windows are kept below it (docs/architecture.md "Jobs").
+CELERY_BROKER_VISIBILITY_TIMEOUT = env_number("CELERY_BROKER_VISIBILITY_TIMEOUT", 3600, minimum=1)
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -311,7 +313,8 @@ PLANBRIDGE_FLAG_ANALYZE_MIN_ROWS = env_number("PLANBRIDGE_FLAG_ANALYZE_MIN_ROWS"
 # The outbox (planbridge.outbox) sends every message: digests, reminders. A refused or
 # unreachable server is retried this many times with exponential backoff and jitter (the first
 # wait is about BASE seconds); the whole retry window is capped below
-# CELERY_BROKER_VISIBILITY_TIMEOUT so that Redis never hands a waiting retry to a second worker.
+# half of CELERY_BROKER_VISIBILITY_TIMEOUT so that Redis never hands a waiting retry to a second
+# worker.
 # Every few minutes planbridge.send_outbox queues again what no worker finished (a lapsed lease).
 PLANBRIDGE_OUTBOX_MAX_RETRIES = env_number(
     "PLANBRIDGE_OUTBOX_MAX_RETRIES", 5, minimum=0, maximum=20
@@ -322,6 +325,18 @@ PLANBRIDGE_OUTBOX_RETRY_BASE_SECONDS = env_number(
 PLANBRIDGE_OUTBOX_RECOVER_MINUTES = env_number(
     "PLANBRIDGE_OUTBOX_RECOVER_MINUTES", 5, minimum=1, maximum=60
 )
+# How long a claim on a message holds (planbridge.outbox.lease_length): a message left `sending`
+# longer than this (its worker died) is resent by the next recovery run, with the same
+# Message-ID. The send task's time limit is kept inside it, and it must stay below half the
+# visibility timeout: a retry waits at most the other half before it runs (outbox.retry_countdown).
+PLANBRIDGE_DELIVERY_LEASE_SECONDS = env_number(
+    "PLANBRIDGE_DELIVERY_LEASE_SECONDS", 300, minimum=2, maximum=86_400
+)
+if PLANBRIDGE_DELIVERY_LEASE_SECONDS * 2 >= CELERY_BROKER_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "PLANBRIDGE_DELIVERY_LEASE_SECONDS must be below half of CELERY_BROKER_VISIBILITY_TIMEOUT "
+        f"({PLANBRIDGE_DELIVERY_LEASE_SECONDS} and {CELERY_BROKER_VISIBILITY_TIMEOUT} given)."
+    )
 CELERY_BEAT_SCHEDULE["planbridge-send-outbox"] = {
     "task": "planbridge.send_outbox",
     "schedule": crontab(minute=f"*/{PLANBRIDGE_OUTBOX_RECOVER_MINUTES}"),

@@ -1,5 +1,7 @@
 """Scheduled and queued work of the core (docs/architecture.md "Jobs"): the outbox's sends and
-its recovery run. Both are idempotent (a send claims its row first), hence acks_late."""
+its recovery run. Both are idempotent (a send claims its row first), hence acks_late, and
+reject_on_worker_lost: a task whose worker process died goes back to the queue instead of
+being acknowledged as done (the row's lease keeps the resend to one sender)."""
 
 from celery import shared_task
 from django.conf import settings
@@ -17,8 +19,10 @@ def ping(payload: str = "pong") -> str:
     bind=True,
     name="planbridge.send_outbox_message",
     acks_late=True,
+    reject_on_worker_lost=True,
+    # Inside the lease, so that a live task never loses its claim.
     time_limit=outbox.send_time_limit(),
-    soft_time_limit=outbox.send_time_limit() - 10,
+    soft_time_limit=outbox.send_soft_time_limit(),
     # The row's attempts bound the retries (planbridge.outbox.max_attempts), also across
     # recoveries; Celery's own count only sets the countdown.
     max_retries=None,
@@ -35,6 +39,7 @@ def send_outbox_message(self, message_pk: int) -> str:
 @shared_task(
     name="planbridge.send_outbox",
     acks_late=True,
+    reject_on_worker_lost=True,
     time_limit=settings.CELERY_TASK_TIME_LIMIT,
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
 )

@@ -180,10 +180,55 @@ def test_a_pending_message_whose_task_was_lost_is_queued_again(
     assert len(server.mailbox.messages) == 1
 
 
-def test_a_lapsed_message_out_of_attempts_is_marked_failed_not_resent(message, settings):
+def test_a_lapsed_lease_on_the_last_attempt_is_resent_with_the_same_message_id_not_failed(
+    message, smtp, settings, django_capture_on_commit_callbacks
+):
+    # A worker killed in the middle of the last attempt is no answer of the mail server.
     settings.PLANBRIDGE_OUTBOX_MAX_RETRIES = 0
+    server = smtp(Mailbox())
     claimed_at = timezone.now() - outbox.lease_length() - datetime.timedelta(seconds=1)
     assert outbox.outbox_message_claim(message_pk=message.pk, now=claimed_at)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.outbox_recover() == [message.pk]
+
+    resent = _reload(message)
+    assert (resent.state, resent.attempts) == (State.SENT, 2)
+    assert [m["Message-ID"].strip() for m in server.mailbox.messages] == [message.message_id]
+
+
+def test_a_message_within_its_lease_is_left_to_its_sender(message, smtp):
+    server = smtp(Mailbox())
+    claimed_at = timezone.now() - outbox.lease_length() + datetime.timedelta(seconds=30)
+    assert outbox.outbox_message_claim(message_pk=message.pk, now=claimed_at)
+
+    assert outbox.outbox_recover() == []
+    assert outbox.outbox_message_send(message_pk=message.pk) == outbox.SKIPPED
+
+    held = _reload(message)
+    assert (held.state, held.attempts) == (State.SENDING, 1)
+    assert server.mailbox.messages == []
+
+
+def test_the_lease_comes_from_the_setting(settings):
+    settings.PLANBRIDGE_DELIVERY_LEASE_SECONDS = 40
+    settings.EMAIL_TIMEOUT = 10
+
+    assert outbox.lease_length() == datetime.timedelta(seconds=40)
+    # The send's time limit is cut to end inside the lease.
+    assert outbox.send_time_limit() == 39
+    assert 0 < outbox.send_soft_time_limit() < 39
+
+
+def test_a_message_whose_workers_keep_dying_is_marked_failed_in_the_end(message, settings):
+    settings.PLANBRIDGE_OUTBOX_MAX_RETRIES = 0
+    # Its first attempt and every crash resend ended with the worker dead, the lease lapsed.
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        state=State.SENDING,
+        attempts=outbox.max_attempts() + outbox.CRASH_RESENDS,
+        lease_until=timezone.now() - datetime.timedelta(seconds=1),
+    )
+    assert outbox.outbox_message_send(message_pk=message.pk) == outbox.SKIPPED
 
     assert outbox.outbox_recover() == []
 
