@@ -3,6 +3,7 @@ the bridge rule (docs/architecture.md): carried into a later month's plan item, 
 with a reason. Each function runs in one transaction and re-checks its rule there."""
 
 from .carrying import (
+    ProposalAnswered,
     carry_proposal_accept,
     carry_proposal_decline,
     carryover_accept,
@@ -10,6 +11,7 @@ from .carrying import (
     finding_carry,
     finding_carry_new_item,
     finding_propose_item,
+    proposal_answered,
 )
 from .findings import (
     finding_create,
@@ -24,6 +26,7 @@ from .sessions import (
 )
 
 __all__ = [
+    "ProposalAnswered",
     "carry_proposal_accept",
     "carry_proposal_decline",
     "carryover_accept",
@@ -35,6 +38,7 @@ __all__ = [
     "finding_dismiss",
     "finding_propose_item",
     "finding_update",
+    "proposal_answered",
     "review_close",
     "review_create",
     "review_open",

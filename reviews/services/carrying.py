@@ -226,21 +226,115 @@ def finding_carry_new_item(
     return _add_carryover(actor, finding, item, accepted)
 
 
+# How a removed proposal was answered, kept on its last history record (history_change_reason)
+# so that a second answer can say what happened instead of a 404.
+ANSWERED_ACCEPTED = "accepted"
+ANSWERED_DECLINED = "declined"
+ANSWERED_WITHDRAWN = "withdrawn"
+
+
+def _removed_as(proposal: Carryover | CarryProposal, actor: User, proposer_id: int | None) -> None:
+    """Records on the row's last history record who removed it and as what."""
+    proposal._history_user = actor  # type: ignore[union-attr]
+    proposal._change_reason = (  # type: ignore[union-attr]
+        ANSWERED_WITHDRAWN if actor.pk == proposer_id else ANSWERED_DECLINED
+    )
+
+
+def _answered_message(how: str, who: str, when: str) -> str:
+    messages = {
+        ANSWERED_ACCEPTED: _(
+            "%(who)s already accepted this proposal at %(when)s; the page now shows it."
+        ),
+        ANSWERED_DECLINED: _(
+            "%(who)s already declined this proposal at %(when)s; the page now shows it."
+        ),
+        ANSWERED_WITHDRAWN: _(
+            "%(who)s already withdrew this proposal at %(when)s; the page now shows it."
+        ),
+    }
+    return messages.get(how, messages[ANSWERED_DECLINED]) % {"who": who, "when": when}
+
+
+def _name(user: User | None) -> str:
+    return (user.get_full_name() or user.username) if user is not None else _("A colleague")
+
+
+def _local(moment: datetime.datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+class ProposalAnswered(ValidationError):
+    """A second answer to a proposal answered since the page was opened (code "stale"), with
+    the finding whose page shows it as it is now."""
+
+    def __init__(self, message: str, finding_id: int) -> None:
+        super().__init__(message, code="stale")
+        self.finding_id = finding_id
+
+
+def proposal_answered(
+    model: type[Carryover] | type[CarryProposal], pk: int
+) -> ProposalAnswered | None:
+    """For a proposal (a pending Carryover or a CarryProposal) that is gone because it was
+    answered: the refusal saying who answered it, how and when; None if there never was
+    such a proposal."""
+    removal = (
+        model.history.filter(id=pk, history_type="-")
+        .select_related("history_user")
+        .order_by("-history_date")
+        .first()
+    )
+    if removal is None:
+        return None
+    return ProposalAnswered(
+        _answered_message(
+            removal.history_change_reason or ANSWERED_DECLINED,
+            _name(removal.history_user),
+            _local(removal.history_date),
+        ),
+        removal.finding_id,
+    )
+
+
+def _gone(model: type[Carryover] | type[CarryProposal], pk: int) -> ValidationError:
+    return proposal_answered(model, pk) or ValidationError(
+        _("This proposal no longer exists."), code="stale"
+    )
+
+
+def _accepted(carryover: Carryover, refusal: str | None = None) -> ValidationError:
+    """The refusal of a second answer to a carryover that is accepted, saying by whom and
+    when (code "stale": the page shows the finding as it is now)."""
+    said = _answered_message(
+        ANSWERED_ACCEPTED, _name(carryover.accepted_by), _local(carryover.accepted_at)
+    )
+    return ProposalAnswered(
+        f"{refusal or _('This proposal has already been accepted.')} {said}",
+        carryover.finding_id,
+    )
+
+
 @transaction.atomic
 def carryover_accept(*, actor: User, carryover: Carryover) -> Carryover:
     """Accepts a proposed carryover (a PM or a coordinator of the item's department); from
     then it counts as the finding's disposition and the finding's flag is cleared."""
-    carryover = (
+    pk = carryover.pk
+    locked = (
         Carryover.objects.select_for_update()
         .select_related("plan_item", "finding__review")
-        .get(pk=carryover.pk)
+        .filter(pk=pk)
+        .first()
     )
+    if locked is None:
+        raise _gone(Carryover, pk)
+    carryover = locked
     if not rules.can_accept_carryover(actor, carryover):
         raise PermissionDenied(
             _("Only a PM or a coordinator of the plan item's department can accept this proposal.")
         )
     if not rules.carryover_is_pending(carryover):
-        raise ValidationError(_("This proposal has already been accepted."))
+        raise _accepted(carryover)
     finding = _locked_finding(carryover.finding)
     if not rules.finding_is_carriable(finding):
         raise ValidationError(_("This finding was dismissed; it cannot be carried."))
@@ -255,11 +349,13 @@ def carryover_accept(*, actor: User, carryover: Carryover) -> Carryover:
 def carryover_decline(*, actor: User, carryover: Carryover) -> None:
     """Removes a carryover proposal that was not accepted (its proposer withdraws it, or a
     PM or coordinator of the item's department declines it)."""
-    carryover = (
-        Carryover.objects.select_for_update().select_related("plan_item").get(pk=carryover.pk)
-    )
+    pk = carryover.pk
+    locked = Carryover.objects.select_for_update().select_related("plan_item").filter(pk=pk).first()
+    if locked is None:
+        raise _gone(Carryover, pk)
+    carryover = locked
     if not rules.carryover_is_pending(carryover):
-        raise ValidationError(_("An accepted carryover cannot be withdrawn."))
+        raise _accepted(carryover, _("An accepted carryover cannot be withdrawn."))
     if not rules.can_decline_carryover(actor, carryover):
         raise PermissionDenied(
             _(
@@ -267,6 +363,7 @@ def carryover_decline(*, actor: User, carryover: Carryover) -> None:
                 "proposed it can decline this proposal."
             )
         )
+    _removed_as(carryover, actor, carryover.created_by_id)
     carryover.delete()
 
 
@@ -324,11 +421,16 @@ def carry_proposal_accept(
     carried into it, accepted at once (clearing the flag); the proposal is removed. The dates
     are checked by plan_item_create, with the same refusal as any plan item's."""
     check_dates_in_range(month=month, start=start, due=due, months=("month",))
-    proposal = (
+    pk = proposal.pk
+    locked = (
         CarryProposal.objects.select_for_update()
         .select_related("finding__review", "department")
-        .get(pk=proposal.pk)
+        .filter(pk=pk)
+        .first()
     )
+    if locked is None:
+        raise _gone(CarryProposal, pk)
+    proposal = locked
     if not rules.can_accept_proposal(actor, proposal):
         raise PermissionDenied(
             _("Only a PM or a coordinator of the proposed department can accept this proposal.")
@@ -367,6 +469,8 @@ def carry_proposal_accept(
         accepted_at=timezone.now(),
     )
     _unflag_carried(finding)
+    proposal._history_user = actor  # type: ignore[attr-defined]
+    proposal._change_reason = ANSWERED_ACCEPTED  # type: ignore[attr-defined]
     proposal.delete()
     return carryover
 
@@ -375,7 +479,11 @@ def carry_proposal_accept(
 def carry_proposal_decline(*, actor: User, proposal: CarryProposal) -> None:
     """The receiving department's coordinator (or a PM) declines a proposed item, or its
     proposer withdraws it."""
-    proposal = CarryProposal.objects.select_for_update().get(pk=proposal.pk)
+    pk = proposal.pk
+    locked = CarryProposal.objects.select_for_update().filter(pk=pk).first()
+    if locked is None:
+        raise _gone(CarryProposal, pk)
+    proposal = locked
     if not rules.can_decline_proposal(actor, proposal):
         raise PermissionDenied(
             _(
@@ -383,4 +491,5 @@ def carry_proposal_decline(*, actor: User, proposal: CarryProposal) -> None:
                 "proposed it can decline this proposal."
             )
         )
+    _removed_as(proposal, actor, proposal.proposed_by_id)
     proposal.delete()

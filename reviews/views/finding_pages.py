@@ -4,7 +4,8 @@ departments, the bridge list behind the dashboard numbers, and the plan item fra
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -240,11 +241,32 @@ def finding_delete(request, pk):
     return redirect("reviews:review_detail", pk=finding.review_id)
 
 
+def _answered_proposal(queryset, pk):
+    """The proposal to answer, or the refusal saying who answered it since the page was
+    opened (it is removed then), or 404 if there never was one."""
+    proposal = queryset.filter(pk=pk).first()
+    if proposal is not None:
+        return proposal
+    answered = services.proposal_answered(queryset.model, pk)
+    if answered is None:
+        raise Http404
+    raise answered
+
+
+def _already_answered(request, exc):
+    """The finding as it is now with the refusal of a second answer (409)."""
+    messages.error(request, " ".join(exc.messages))
+    finding = load_or_404(selectors.finding_detail, exc.finding_id)
+    return _finding_page(request, finding, status=409)
+
+
 @require_POST
 def carryover_accept(request, pk):
-    carryover = get_object_or_404(Carryover, pk=pk)
     try:
+        carryover = _answered_proposal(Carryover.objects.all(), pk)
         services.carryover_accept(actor=request.user, carryover=carryover)
+    except services.ProposalAnswered as exc:
+        return _already_answered(request, exc)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -260,9 +282,11 @@ def _declined_message(user, proposer_id) -> str:
 
 @require_POST
 def carryover_decline(request, pk):
-    carryover = get_object_or_404(Carryover, pk=pk)
     try:
+        carryover = _answered_proposal(Carryover.objects.all(), pk)
         services.carryover_decline(actor=request.user, carryover=carryover)
+    except services.ProposalAnswered as exc:
+        return _already_answered(request, exc)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -272,9 +296,12 @@ def carryover_decline(request, pk):
 
 @require_POST
 def carry_proposal_accept(request, pk):
-    proposal = get_object_or_404(
-        CarryProposal.objects.select_related("finding__review__plan"), pk=pk
-    )
+    try:
+        proposal = _answered_proposal(
+            CarryProposal.objects.select_related("finding__review__plan"), pk
+        )
+    except services.ProposalAnswered as exc:
+        return _already_answered(request, exc)
     if not rules.can_accept_proposal(request.user, proposal):
         raise PermissionDenied(
             _("Only a PM or a coordinator of the proposed department can accept this proposal.")
@@ -288,6 +315,8 @@ def carry_proposal_accept(request, pk):
                 month=form.cleaned_data["month"],
                 **form.carried_work(),
             )
+        except services.ProposalAnswered as exc:
+            return _already_answered(request, exc)
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
@@ -303,8 +332,11 @@ def carry_proposal_accept(request, pk):
 
 @require_POST
 def carry_proposal_decline(request, pk):
-    proposal = get_object_or_404(CarryProposal, pk=pk)
-    services.carry_proposal_decline(actor=request.user, proposal=proposal)
+    try:
+        proposal = _answered_proposal(CarryProposal.objects.all(), pk)
+        services.carry_proposal_decline(actor=request.user, proposal=proposal)
+    except services.ProposalAnswered as exc:
+        return _already_answered(request, exc)
     messages.success(request, _declined_message(request.user, proposal.proposed_by_id))
     return redirect("reviews:finding_detail", pk=proposal.finding_id)
 

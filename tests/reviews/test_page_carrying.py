@@ -364,3 +364,49 @@ def test_a_coordinator_carries_a_flagged_finding_from_the_digest_link(
     assert carried.plan_item.month == this_month
     finding.refresh_from_db()
     assert finding.flagged_at is None
+
+
+# Two coordinators answering the same proposal: the second gets the finding as it is now with
+# who answered it (409), never a 404 or a second item.
+
+
+def test_accepting_a_proposal_a_colleague_declined_shows_the_decline(
+    client_for, pm, marketing_coordinator, proposal
+):
+    pm_client = client_for(pm)
+    data = _as_posted(_accept_form(pm_client, proposal))
+    declined = client_for(marketing_coordinator).post(
+        reverse("reviews:proposal_decline", args=[proposal.pk])
+    )
+    assert declined.status_code == 302
+    response = pm_client.post(reverse("reviews:proposal_accept", args=[proposal.pk]), data)
+    assert response.status_code == 409
+    assert "Mia already declined this proposal" in response.content.decode()
+    assert response.context["finding"].pk == proposal.finding_id
+    assert response.context["pending_proposals"] == []
+    assert not PlanItem.objects.exists() and not Carryover.objects.exists()
+
+
+def test_declining_a_proposal_a_colleague_accepted_shows_the_accept(
+    client_for, pm, marketing_coordinator, proposal
+):
+    client = client_for(marketing_coordinator)
+    data = _as_posted(_accept_form(client, proposal))
+    assert client.post(reverse("reviews:proposal_accept", args=[proposal.pk]), data).status_code
+    response = client_for(pm).post(reverse("reviews:proposal_decline", args=[proposal.pk]))
+    assert response.status_code == 409
+    assert "Mia already accepted this proposal" in response.content.decode()
+    assert Carryover.objects.get().accepted_by == marketing_coordinator
+    assert PlanItem.objects.count() == 1
+
+
+def test_the_answered_proposal_refusal_is_translated(
+    client_for, pm, marketing_coordinator, proposal
+):
+    from planbridge.models import Profile
+
+    services.carry_proposal_decline(actor=marketing_coordinator, proposal=proposal)
+    Profile.objects.update_or_create(user=pm, defaults={"language": "zh-hans"})
+    response = client_for(pm).post(reverse("reviews:proposal_decline", args=[proposal.pk]))
+    assert response.status_code == 409
+    assert "拒绝此提议" in response.content.decode()

@@ -421,6 +421,19 @@ def test_an_accepted_carry_cannot_be_declined(client_for, marketing_coordinator,
     assert Carryover.objects.filter(pk=proposed_carry.pk).exists()
 
 
+def test_accepting_a_carry_its_proposer_withdrew_since_says_so(
+    client_for, dev_coordinator, marketing_coordinator, proposed_carry
+):
+    client_for(dev_coordinator).post(reverse("reviews:carryover_decline", args=[proposed_carry.pk]))
+    response = client_for(marketing_coordinator).post(
+        reverse("reviews:carryover_accept", args=[proposed_carry.pk])
+    )
+    assert response.status_code == 409
+    assert "Dana already withdrew this proposal" in response.content.decode()
+    assert response.context["finding"].pk == proposed_carry.finding_id
+    assert not Carryover.objects.filter(pk=proposed_carry.pk).exists()
+
+
 # Where new carried items land (plan, owner, month): tests/reviews/test_page_carrying.py.
 
 

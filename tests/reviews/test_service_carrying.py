@@ -421,3 +421,82 @@ def test_the_default_owner_is_an_active_coordinator_of_the_department(
         dev_coordinator
     )
     assert selectors.default_carry_owner(department_id=dev, actor=pm) == dev_coordinator
+
+
+# A second answer to a proposal someone answered since the page was opened is refused with
+# who answered it, how and when; it never creates a second item nor raises DoesNotExist.
+
+
+def test_accepting_a_proposal_declined_since_is_refused_by_name(
+    pm, marketing_coordinator, proposal
+):
+    services.carry_proposal_decline(actor=marketing_coordinator, proposal=proposal)
+    with pytest.raises(services.ProposalAnswered, match="Mia already declined this proposal"):
+        services.carry_proposal_accept(actor=pm, proposal=proposal, owner=marketing_coordinator)
+    assert _nothing_written()
+
+
+def test_declining_a_proposal_accepted_since_is_refused_by_name(
+    pm, marketing_coordinator, proposal
+):
+    carryover = services.carry_proposal_accept(
+        actor=marketing_coordinator, proposal=proposal, owner=marketing_coordinator
+    )
+    with pytest.raises(services.ProposalAnswered, match="Mia already accepted this proposal"):
+        services.carry_proposal_decline(actor=pm, proposal=proposal)
+    with pytest.raises(services.ProposalAnswered, match="Mia already accepted this proposal"):
+        services.carry_proposal_accept(actor=pm, proposal=proposal, owner=marketing_coordinator)
+    assert list(Carryover.objects.all()) == [carryover] and PlanItem.objects.count() == 1
+
+
+def test_answering_a_proposal_withdrawn_since_says_so(
+    dev_coordinator, marketing_coordinator, proposal
+):
+    services.carry_proposal_decline(actor=dev_coordinator, proposal=proposal)
+    with pytest.raises(services.ProposalAnswered, match="Dana already withdrew this proposal"):
+        services.carry_proposal_decline(actor=marketing_coordinator, proposal=proposal)
+
+
+def test_answering_a_proposal_gone_without_a_trace_is_refused_not_a_crash(
+    marketing_coordinator, proposal
+):
+    CarryProposal.objects.filter(pk=proposal.pk).delete()
+    CarryProposal.history.all().delete()
+    with pytest.raises(ValidationError, match="This proposal no longer exists"):
+        services.carry_proposal_decline(actor=marketing_coordinator, proposal=proposal)
+    with pytest.raises(ValidationError, match="This proposal no longer exists"):
+        services.carry_proposal_accept(
+            actor=marketing_coordinator, proposal=proposal, owner=marketing_coordinator
+        )
+    assert _nothing_written()
+
+
+@pytest.fixture
+def proposed_carry(dev_coordinator, recent_finding, departments, running_plan, this_month):
+    """Dana's carry of the finding into an existing Marketing item, not accepted yet."""
+    from tests.goals.factories import PlanItemFactory
+
+    item = PlanItemFactory(plan=running_plan, department=departments["marketing"], month=this_month)
+    return services.finding_carry(actor=dev_coordinator, finding=recent_finding, plan_item=item)
+
+
+def test_accepting_a_carry_withdrawn_since_is_refused_by_name(
+    dev_coordinator, marketing_coordinator, proposed_carry
+):
+    services.carryover_decline(actor=dev_coordinator, carryover=proposed_carry)
+    with pytest.raises(services.ProposalAnswered, match="Dana already withdrew this proposal"):
+        services.carryover_accept(actor=marketing_coordinator, carryover=proposed_carry)
+    with pytest.raises(services.ProposalAnswered, match="Dana already withdrew this proposal"):
+        services.carryover_decline(actor=marketing_coordinator, carryover=proposed_carry)
+    assert not Carryover.objects.exists()
+
+
+def test_a_second_answer_to_an_accepted_carry_names_who_accepted_it(
+    pm, marketing_coordinator, proposed_carry
+):
+    services.carryover_accept(actor=marketing_coordinator, carryover=proposed_carry)
+    with pytest.raises(services.ProposalAnswered, match="Mia already accepted this proposal"):
+        services.carryover_accept(actor=pm, carryover=proposed_carry)
+    with pytest.raises(services.ProposalAnswered, match="cannot be withdrawn. Mia already"):
+        services.carryover_decline(actor=pm, carryover=proposed_carry)
+    assert Carryover.objects.get().accepted_by == marketing_coordinator
