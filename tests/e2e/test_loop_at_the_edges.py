@@ -14,7 +14,6 @@ session cookies, so a real clock far from the story cannot expire them."""
 
 import datetime
 import re
-import zoneinfo
 
 import pytest
 import time_machine
@@ -25,6 +24,7 @@ from goals.models import PlanItem
 from planbridge.models import Membership
 from reviews.models import Carryover, Finding
 from reviews.tasks import flag_unlinked_findings, send_unlinked_digests
+from tests.clock import moment
 from tests.factories import DepartmentFactory, MembershipFactory, PlanFactory, UserFactory, make_pm
 from tests.goals.factories import PlanItemFactory
 from tests.smtp import Mailbox, SMTPServer
@@ -35,10 +35,9 @@ PASSWORD = "correct-horse-battery"  # tests.factories.PASSWORD
 PLAN_TITLE = "New product R&D and launch"
 
 
-def at(day: str, hour: int = 10) -> time_machine.travel:
-    zone = zoneinfo.ZoneInfo(django_settings.TIME_ZONE)
-    moment = datetime.datetime.fromisoformat(day).replace(hour=hour, tzinfo=zone)
-    return time_machine.travel(moment, tick=True)
+def at(day: str) -> time_machine.travel:
+    """The story's clock at 10:00 of `day` in TIME_ZONE, read as PLANBRIDGE_TEST_NOW is."""
+    return time_machine.travel(moment(f"{day}T10:00", django_settings.TIME_ZONE), tick=True)
 
 
 def sign_in(page, username: str) -> None:
