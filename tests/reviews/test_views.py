@@ -460,3 +460,13 @@ def test_a_carry_still_waiting_for_its_department_is_marked_proposed_on_item_and
     trace = client.get(reverse("trace", args=["finding", dev_finding.pk])).content.decode()
     assert ("proposed, not accepted yet" in fragment) is not accepted
     assert ("· proposed ←" in trace) is not accepted
+
+
+def test_only_pms_make_a_finding_from_an_evidence_line(client_for, dev_coordinator, review):
+    url = reverse("reviews:finding_from_evidence", args=[review.pk])
+    line = {"evidence_kind": "plan_item", "evidence_object_id": "1"}
+    assert client_for(dev_coordinator).get(url, line).status_code == 403
+    posted = client_for(dev_coordinator).post(
+        url, {**line, "kind": "problem", "title": "x", "severity": "low"}
+    )
+    assert posted.status_code == 403 and not Finding.objects.exists()
