@@ -25,7 +25,7 @@ class Objective(models.Model):
     quarter = models.DateField(_("quarter"))
     plan = models.ForeignKey(
         Plan,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="objectives",
@@ -94,7 +94,7 @@ class Goal(models.Model):
     )
     plan = models.ForeignKey(
         Plan,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="goals",
@@ -164,7 +164,7 @@ class PlanItem(models.Model):
 
     plan = models.ForeignKey(
         Plan,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="items",
@@ -181,7 +181,7 @@ class PlanItem(models.Model):
     description = models.TextField(_("description"), blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="owned_plan_items",

@@ -24,7 +24,7 @@ class WeeklyUpdate(models.Model):
     week = models.DateField(_("week"))
     plan = models.ForeignKey(
         Plan,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="weekly_updates",
@@ -91,7 +91,7 @@ class Ask(models.Model):
     )
     plan = models.ForeignKey(
         Plan,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="asks",
@@ -163,7 +163,7 @@ class Meeting(models.Model):
 
     plan = models.ForeignKey(
         Plan,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="meetings",

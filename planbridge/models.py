@@ -4,6 +4,7 @@ The core imports no app (docs/architecture.md "Apps and the one-way rule"): goal
 and reviews point here.
 """
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -18,6 +19,18 @@ PM_GROUP = "pm"
 class Department(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    # Archived departments leave every list of choices but keep their history and keep
+    # counting in past carry-over rates; a merged one points to the department that took
+    # over its work (docs/architecture.md "Nothing with history is deleted").
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_departments",
+        verbose_name=_("merged into"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -36,13 +49,13 @@ class Membership(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="memberships",
         verbose_name=_("user"),
     )
     department = models.ForeignKey(
         Department,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="memberships",
         verbose_name=_("department"),
     )
@@ -83,6 +96,8 @@ class Plan(models.Model):
     communication_mechanism = models.TextField(_("communication mechanism"), blank=True)
     review_cadence = models.TextField(_("review cadence"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Archived plans leave the lists of current work and keep everything they hold.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[team])
 
     class Meta:
@@ -99,6 +114,12 @@ class Plan(models.Model):
 
 def new_calendar_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+def calendar_token_hash(token: str) -> str:
+    """What is stored of a calendar token: its SHA-256, so that neither the table nor its
+    history can be read back into a working feed address."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Profile(models.Model):
@@ -122,10 +143,10 @@ class Profile(models.Model):
         default=False,
         help_text=_("Do not send me the daily digest of findings that were not carried."),
     )
-    calendar_token = models.CharField(
-        _("calendar token"), max_length=64, unique=True, null=True, blank=True
+    calendar_token_hash = models.CharField(
+        _("calendar token (hashed)"), max_length=64, unique=True, null=True, blank=True
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["calendar_token_hash"])
 
     class Meta:
         verbose_name = _("profile")
@@ -158,7 +179,7 @@ class OutboxMessage(models.Model):
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="outbox_messages",
         verbose_name=_("recipient"),
     )
@@ -198,3 +219,70 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.kind} · {self.recipient} · {self.get_state_display()}"
+
+
+class AuditRecord(models.Model):
+    """One change of an audited value: who (or which job), when, old and new value
+    (docs/architecture.md "Audit"). Written next to the change, in the same transaction;
+    the flag job writes its records with one set-based INSERT."""
+
+    class Subject(models.TextChoices):
+        FINDING = "finding", _("Finding")
+        CALENDAR_TOKEN = "calendar_token", _("Calendar token")
+
+    subject = models.CharField(_("subject"), max_length=30, choices=Subject.choices)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    field = models.CharField(_("field"), max_length=40)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_records",
+        verbose_name=_("by"),
+    )
+    job = models.CharField(_("job"), max_length=80, blank=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit records")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(actor__isnull=False) | ~Q(job=""), name="auditrecord_has_author"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["subject", "object_id", "at"], name="auditrecord_subject"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} {self.object_id} · {self.field}"
+
+
+class SubmissionToken(models.Model):
+    """The one-time token of a submitted create form (docs/architecture.md "Idempotent
+    writes"). Inserted in the transaction that creates the object, so a second submit of
+    the same token waits for the first, then finds this row and shows its result."""
+
+    token = models.UUIDField(_("token"), unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="submission_tokens",
+        verbose_name=_("user"),
+    )
+    form = models.CharField(_("form"), max_length=60)
+    result_url = models.CharField(_("result"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("submission token")
+        verbose_name_plural = _("submission tokens")
+        indexes = [models.Index(fields=["created_at"], name="submissiontoken_created")]
+
+    def __str__(self):
+        return f"{self.form} · {self.token}"

@@ -27,7 +27,7 @@ class Review(models.Model):
     month = models.DateField(_("month"))
     plan = models.ForeignKey(
         Plan,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="reviews",
@@ -96,7 +96,7 @@ class Finding(models.Model):
         CONFLICT = "conflict", _("Rhythm conflict")
 
     review = models.ForeignKey(
-        Review, on_delete=models.CASCADE, related_name="findings", verbose_name=_("review")
+        Review, on_delete=models.PROTECT, related_name="findings", verbose_name=_("review")
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -222,7 +222,7 @@ class CarryProposal(models.Model):
     )
     department = models.ForeignKey(
         Department,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="carry_proposals",
         verbose_name=_("department"),
     )
@@ -231,7 +231,7 @@ class CarryProposal(models.Model):
     description = models.TextField(_("description"), blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="carry_proposals",
         verbose_name=_("proposed by"),
     )

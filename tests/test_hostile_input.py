@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from goals.models import PlanItem
 from meetings.models import ActionItem
 from planbridge import periods
-from planbridge.models import Profile, new_calendar_token
+from planbridge.models import Profile, calendar_token_hash, new_calendar_token
 from reviews.models import Carryover, CarryProposal, Review
 from tests.factories import PlanFactory
 from tests.goals.factories import CheckInFactory, GoalFactory, ObjectiveFactory
@@ -217,7 +217,9 @@ def _dataset(people, departments):
         # The pages create a missing profile on a GET; create them here, so that any row
         # written by a GET is a finding of this test.
         Profile.objects.get_or_create(user=user)
-    Profile.objects.filter(user=people["dev"]).update(calendar_token=token)
+    Profile.objects.filter(user=people["dev"]).update(
+        calendar_token_hash=calendar_token_hash(token)
+    )
     return {
         "plan": plan,
         "objective": objective,

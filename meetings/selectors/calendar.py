@@ -11,7 +11,7 @@ from django.db.models import Q
 from goals import rules as goal_rules
 from goals.models import PlanItem
 from planbridge import rules as core_rules
-from planbridge.models import Profile
+from planbridge.models import Profile, calendar_token_hash
 from planbridge.periods import today
 
 from .. import rules
@@ -36,7 +36,11 @@ def profile_for_calendar_token(token: str) -> Profile | None:
     # must not reach the database (PostgreSQL refuses a NUL byte with an error, not a miss).
     if not token or not TOKEN_PATTERN.fullmatch(token):
         return None
-    return Profile.objects.select_related("user").filter(calendar_token=token).first()
+    return (
+        Profile.objects.select_related("user")
+        .filter(calendar_token_hash=calendar_token_hash(token))
+        .first()
+    )
 
 
 def calendar_entries(user: User) -> CalendarEntries:

@@ -13,13 +13,19 @@ from planbridge.models import Profile
 from .. import selectors, services
 from ..ical import build_calendar
 
+NEW_FEED_URL_KEY = "calendar_new_feed_url"
+
 
 def calendar_settings(request):
     """Shows the user's secret feed URL; POST creates a new one or revokes it."""
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "regenerate":
-            services.calendar_token_regenerate(user=request.user)
+            token = services.calendar_token_regenerate(user=request.user)
+            # Only the token's hash is stored: the address is shown on the next page, once.
+            request.session[NEW_FEED_URL_KEY] = settings.SITE_URL + reverse(
+                "meetings:calendar_feed", args=[token]
+            )
             messages.success(
                 request, _("A new calendar link was made. The old link no longer works.")
             )
@@ -36,12 +42,8 @@ def calendar_settings(request):
 
 
 def _calendar_context(request):
-    profile = Profile.objects.filter(user=request.user).first()
-    token = profile.calendar_token if profile else None
-    feed_url = (
-        settings.SITE_URL + reverse("meetings:calendar_feed", args=[token]) if token else None
-    )
-    return {"feed_url": feed_url}
+    has_feed = Profile.objects.filter(user=request.user, calendar_token_hash__isnull=False).exists()
+    return {"has_feed": has_feed, "feed_url": request.session.pop(NEW_FEED_URL_KEY, None)}
 
 
 @login_not_required

@@ -3,13 +3,14 @@ user's meetings and the due dates of their open action items and plan items; a w
 revoked token gets nothing."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
 from meetings.services import calendar_token_regenerate, calendar_token_revoke
-from planbridge.models import Profile
+from planbridge.models import Profile, calendar_token_hash
 from planbridge.periods import today
 
 from ..factories import PlanFactory
@@ -81,7 +82,16 @@ def test_a_revoked_or_replaced_token_is_refused(anon, client_for, everyone):
 
     calendar_token_revoke(user=dev)
     assert anon.get(feed_url(new)).status_code == 404
-    assert Profile.objects.get(user=dev).calendar_token is None
+    assert Profile.objects.get(user=dev).calendar_token_hash is None
+
+
+def test_the_token_is_stored_only_as_its_hash_also_in_history(everyone):
+    dev = everyone["dev"]
+    token = calendar_token_regenerate(user=dev)
+    calendar_token_revoke(user=dev)
+    profile = Profile.objects.get(user=dev)
+    history_rows = [str(row) for row in profile.history.values_list()]
+    assert history_rows and not any(token in row for row in history_rows)
 
 
 def test_an_inactive_user_feed_is_refused(anon, everyone):
@@ -97,11 +107,14 @@ def test_the_settings_page_creates_and_revokes_the_link(client_for, everyone):
     assert 'data-testid="no-feed"' in client.get(SETTINGS).content.decode()
 
     assert client.post(SETTINGS, {"action": "regenerate"}).status_code == 302
-    token = Profile.objects.get(user=everyone["sales_member"]).calendar_token
-    assert token and feed_url(token) in client.get(SETTINGS).content.decode()
+    shown = client.get(SETTINGS).content.decode()
+    token = re.search(r'value="[^"]*/calendar/([A-Za-z0-9_-]+)\.ics"', shown).group(1)
+    assert client.get(feed_url(token)).status_code == 200
+    again = client.get(SETTINGS).content.decode()
+    assert token not in again and 'data-testid="feed-exists"' in again
 
     assert client.post(SETTINGS, {"action": "revoke"}).status_code == 302
-    assert Profile.objects.get(user=everyone["sales_member"]).calendar_token is None
+    assert Profile.objects.get(user=everyone["sales_member"]).calendar_token_hash is None
 
 
 def test_an_unknown_settings_action_changes_nothing(client_for, everyone):
@@ -109,7 +122,9 @@ def test_an_unknown_settings_action_changes_nothing(client_for, everyone):
     response = client_for(everyone["dev"]).post(SETTINGS, {"action": "share-with-all"})
     assert response.status_code == 400
     assert "Unknown action." in response.content.decode()
-    assert Profile.objects.get(user=everyone["dev"]).calendar_token == token
+    assert Profile.objects.get(user=everyone["dev"]).calendar_token_hash == (
+        calendar_token_hash(token)
+    )
 
 
 def test_the_settings_page_needs_a_login(anon):
