@@ -15,7 +15,11 @@ from .services import reminder_deadline, reminder_enqueue
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="meetings.send_weekly_update_reminders", acks_late=True)
+# Idempotent (one reminder per coordinator and week, by the outbox's dedupe key), so a run cut
+# short by a dying worker, its pool process killed included, is simply delivered again.
+@shared_task(
+    name="meetings.send_weekly_update_reminders", acks_late=True, reject_on_worker_lost=True
+)
 def send_weekly_update_reminders() -> int:
     """Hourly: once the week's reminder moment (PLANBRIDGE_REMINDER_WEEKDAY / _HOUR, local
     time) has passed, hands the outbox one reminder for each coordinator whose department has

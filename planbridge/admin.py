@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Department, Membership, OutboxMessage, Plan, Profile
+from .models import AuditRecord, Department, Membership, OutboxMessage, Plan, Profile
 from .outbox import outbox_messages_retry
 
 
@@ -75,3 +75,25 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS if count else messages.WARNING,
         )
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(admin.ModelAdmin):
+    """Audit records are written by the services and jobs only (docs/architecture.md
+    "Audit"): the admin reads them, and no one changes or deletes one."""
+
+    list_display = ["at", "subject", "object_id", "field", "old_value", "new_value", "actor", "job"]
+    list_filter = ["subject", "field", "job"]
+    search_fields = ["=object_id", "actor__username", "job"]
+    list_select_related = ["actor"]
+    date_hierarchy = "at"
+    readonly_fields = [field.name for field in AuditRecord._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,9 +2,10 @@
 digests. The beat entries are in settings.CELERY_BEAT_SCHEDULE (UTC); the digests themselves
 are sent by the core's outbox (planbridge.tasks.send_outbox_message).
 
-Both tasks are idempotent, so each uses acks_late (a worker dying mid-task leaves the message
-to be delivered again): the flag job is one UPDATE guarded by "flagged_at IS NULL", and
-scheduling relies on the outbox's unique dedupe key (one digest per user and day).
+Both tasks are idempotent, so each uses acks_late and reject_on_worker_lost (a worker dying
+mid-task, its pool process killed included, leaves the message to be delivered again): the
+flag job is one UPDATE guarded by "flagged_at IS NULL", and scheduling relies on the
+outbox's unique dedupe key (one digest per user and day).
 """
 
 from celery import shared_task
@@ -17,6 +18,7 @@ from .services.flagging import unlinked_findings_flag
 @shared_task(
     name="reviews.flag_unlinked_findings",
     acks_late=True,
+    reject_on_worker_lost=True,
     time_limit=settings.CELERY_TASK_TIME_LIMIT,
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
 )
@@ -28,6 +30,7 @@ def flag_unlinked_findings() -> int:
 @shared_task(
     name="reviews.send_unlinked_digests",
     acks_late=True,
+    reject_on_worker_lost=True,
     time_limit=settings.CELERY_TASK_TIME_LIMIT,
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
 )

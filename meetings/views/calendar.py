@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from planbridge.calendar_tokens import calendar_token_revoked_by_password_change
 from planbridge.models import Profile
 
 from .. import selectors, services
@@ -43,7 +44,13 @@ def calendar_settings(request):
 
 def _calendar_context(request):
     has_feed = Profile.objects.filter(user=request.user, calendar_token_hash__isnull=False).exists()
-    return {"has_feed": has_feed, "feed_url": request.session.pop(NEW_FEED_URL_KEY, None)}
+    return {
+        "has_feed": has_feed,
+        "feed_url": request.session.pop(NEW_FEED_URL_KEY, None),
+        "revoked_by_password_change": (
+            not has_feed and calendar_token_revoked_by_password_change(request.user)
+        ),
+    }
 
 
 @login_not_required

@@ -19,6 +19,7 @@ from planbridge.periods import check_dates_in_range, month_end, month_start
 
 from .. import rules, selectors
 from ..models import Carryover, CarryProposal, Finding
+from .auditing import CARRIED, disposition_record, flag_cleared_record
 from .locking import _locked_finding
 
 
@@ -59,16 +60,26 @@ def _add_carryover(actor: User, finding: Finding, plan_item: PlanItem, accepted:
         accepted_at=now if accepted else None,
     )
     if accepted:
-        _unflag_carried(finding)
+        _unflag_carried(actor, finding, carryover)
     return carryover
 
 
-def _unflag_carried(finding: Finding) -> None:
+def _unflag_carried(actor: User, finding: Finding, carryover: Carryover) -> None:
+    """`finding` (locked) has just been carried by `carryover`, accepted: its flag is cleared
+    and the change of flag and disposition recorded (docs/architecture.md "Audit")."""
     # An accepted carry is a disposition (docs/architecture.md "The bridge rule"): unflag.
     # The UPDATE runs even when the finding is not flagged: it touches the row, so a flag job
     # whose snapshot predates this carry fails to serialize and retries instead of flagging.
     Finding.objects.filter(pk=finding.pk).update(flagged_at=None)
+    at = carryover.accepted_at
+    flag_cleared_record(actor=actor, finding=finding, flagged_at=finding.flagged_at, at=at)
     finding.flagged_at = None
+    carried_before = (
+        finding.carryovers.filter(accepted_at__isnull=False).exclude(pk=carryover.pk).exists()
+    )
+    disposition_record(
+        actor=actor, finding=finding, old=CARRIED if carried_before else None, new=CARRIED, at=at
+    )
 
 
 def _check_month_not_over(month: datetime.date) -> None:
@@ -341,7 +352,7 @@ def carryover_accept(*, actor: User, carryover: Carryover) -> Carryover:
     carryover.accepted_at = timezone.now()
     carryover.accepted_by = actor
     carryover.save(update_fields=["accepted_at", "accepted_by"])
-    _unflag_carried(finding)
+    _unflag_carried(actor, finding, carryover)
     return carryover
 
 
@@ -468,7 +479,7 @@ def carry_proposal_accept(
         accepted_by=actor,
         accepted_at=timezone.now(),
     )
-    _unflag_carried(finding)
+    _unflag_carried(actor, finding, carryover)
     proposal._history_user = actor  # type: ignore[attr-defined]
     proposal._change_reason = ANSWERED_ACCEPTED  # type: ignore[attr-defined]
     proposal.delete()

@@ -11,6 +11,7 @@ from planbridge.models import Department
 from .. import rules
 from ..models import Finding, Review
 from ..selectors.evidence import review_evidence
+from .auditing import DISMISSED, disposition_record, flag_cleared_record
 from .locking import _locked_finding, _locked_review
 
 
@@ -100,7 +101,8 @@ def finding_delete(*, actor: User, finding: Finding) -> None:
 
 @transaction.atomic
 def finding_dismiss(*, actor: User, finding: Finding, reason: str) -> Finding:
-    """Dismisses a finding with a written reason (PM only) and clears its flag."""
+    """Dismisses a finding with a written reason (PM only) and clears its flag, recording both
+    changes (docs/architecture.md "Audit")."""
     if not rules.can_dismiss_finding(actor, finding):
         raise PermissionDenied(_("Only project managers can dismiss findings."))
     reason = (reason or "").strip()
@@ -116,7 +118,11 @@ def finding_dismiss(*, actor: User, finding: Finding, reason: str) -> Finding:
                 "withdraw the proposal before dismissing it."
             )
         )
-    finding.dismissed_at = timezone.now()
+    now = timezone.now()
+    flag_cleared_record(actor=actor, finding=finding, flagged_at=finding.flagged_at, at=now)
+    # finding_is_dismissible held: neither dismissed nor carried, so no disposition until now.
+    disposition_record(actor=actor, finding=finding, old=None, new=DISMISSED, at=now)
+    finding.dismissed_at = now
     finding.dismissed_by = actor
     finding.dismissal_reason = reason
     finding.flagged_at = None

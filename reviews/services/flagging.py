@@ -1,14 +1,20 @@
 """The flag job (docs/architecture.md "The bridge rule", "Jobs"): one set-based UPDATE flags
-every finding whose bridge state is TO_FLAG; running it twice, or in two processes at once,
-gives the same result as once."""
+every finding whose bridge state is TO_FLAG and records each flag in the audit table
+(docs/architecture.md "Audit") in the same statement; running it twice, or in two processes at
+once, gives the same result as once."""
 
 import datetime
 import logging
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connection, transaction
 from django.db.models import QuerySet
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
+
+from planbridge.audit import audit_insert_sql
+from planbridge.models import AuditRecord
 
 from .. import rules
 from ..models import Finding
@@ -17,6 +23,9 @@ logger = logging.getLogger(__name__)
 
 _SERIALIZATION_FAILURE = "40001"
 _FLAG_ATTEMPTS = 5
+
+# Who the audit records of a flag run name: the beat task (the cron command runs the same job).
+FLAG_JOB = "reviews.flag_unlinked_findings"
 
 
 def unlinked_findings(*, now: datetime.datetime) -> QuerySet[Finding]:
@@ -51,7 +60,7 @@ def unlinked_findings_flag(*, now: datetime.datetime | None = None) -> int:
             with transaction.atomic():
                 if outermost:
                     _repeatable_read()
-                count = unlinked_findings(now=now).update(flagged_at=now)
+                count = _flag_and_audit(now)
         except OperationalError as exc:
             if not _retryable(exc, attempt=attempt, outermost=outermost):
                 raise
@@ -62,6 +71,49 @@ def unlinked_findings_flag(*, now: datetime.datetime | None = None) -> int:
         _refresh_statistics_after(count)
         return count
     raise AssertionError("the last attempt either returns or raises")
+
+
+def _flag_and_audit(now: datetime.datetime) -> int:
+    """The flag UPDATE and one audit record per flagged finding, without a row passing
+    through Python: on PostgreSQL one statement (the UPDATE as a CTE whose RETURNING feeds an
+    INSERT … SELECT), elsewhere an INSERT … SELECT over the same selection, then the UPDATE."""
+    findings = unlinked_findings(now=now).order_by()
+    query = findings.query.chain(UpdateQuery)
+    query.add_update_values({"flagged_at": now})
+    try:
+        update_sql, update_params = query.get_compiler(findings.db).as_sql()
+    except EmptyResultSet:  # a selection that is empty by construction
+        return 0
+    pk = connection.ops.quote_name(Finding._meta.pk.column)
+    audit = {
+        "subject": AuditRecord.Subject.FINDING,
+        "field": "flagged_at",
+        "old": None,  # the UPDATE only touches findings not flagged yet
+        "new": now,
+        "job": FLAG_JOB,
+        "at": now,
+    }
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            insert_sql, insert_params = audit_insert_sql(source="flagged", id_column="id", **audit)
+            cursor.execute(
+                f"WITH flagged AS ({update_sql} RETURNING {pk} AS id) {insert_sql}",
+                (*update_params, *insert_params),
+            )
+            return cursor.rowcount
+        # SQLite (the embedded mode) has no UPDATE in a CTE. Its one writer at a time lets the
+        # records go first, over the same selection, then the UPDATE: no one can change the
+        # selection between the two statements of this transaction.
+        select_sql, select_params = findings.values("pk").query.get_compiler(findings.db).as_sql()
+        insert_sql, insert_params = audit_insert_sql(
+            source=f"({select_sql}) AS flagged",
+            id_column="flagged.id",
+            source_params=select_params,
+            **audit,
+        )
+        cursor.execute(insert_sql, insert_params)
+        cursor.execute(update_sql, update_params)
+        return cursor.rowcount
 
 
 def _retryable(exc: OperationalError, *, attempt: int, outermost: bool) -> bool:

@@ -6,8 +6,9 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-# Operational rows with their own status and timestamps, not domain records.
-WITHOUT_HISTORY = {"planbridge.OutboxMessage"}
+# Operational rows with their own status and timestamps, not domain records; audit records
+# are themselves the history of what they record, written once and never changed.
+WITHOUT_HISTORY = {"planbridge.OutboxMessage", "planbridge.AuditRecord"}
 
 
 def domain_models():
