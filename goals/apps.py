@@ -10,6 +10,7 @@ class GoalsConfig(AppConfig):
         from planbridge import registry
 
         from .models import Goal, PlanItem
+        from .services import departments
 
         registry.register_object_page(Goal, "goals:goal_detail")
         registry.register_object_page(PlanItem, "goals:plan_item_detail")
@@ -20,5 +21,23 @@ class GoalsConfig(AppConfig):
                 url_name="goals:goal_list",
                 order=20,
                 namespaces=("goals",),
+            )
+        )
+        registry.register_department_work(
+            registry.DepartmentWork(
+                key="goals.plan_items",
+                label=_("open plan items: %(count)d"),
+                open_count=departments.department_open_plan_items,
+                move=departments.department_plan_items_move,
+                order=10,
+            )
+        )
+        registry.register_department_work(
+            registry.DepartmentWork(
+                key="goals.goals",
+                label=_("goals not yet due: %(count)d"),
+                open_count=departments.department_current_goals,
+                move=departments.department_goals_move,
+                order=20,
             )
         )

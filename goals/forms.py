@@ -19,8 +19,15 @@ def _users():
     return get_user_model().objects.filter(is_active=True).order_by("username")
 
 
-def _managed_departments(user):
-    return Department.objects.filter(core_rules.managed_departments_q(user)).order_by("name")
+def _managed_departments(user, keep: int | None = None):
+    """The departments the user manages, archived ones left out but the row's own (`keep`)."""
+    return Department.objects.filter(
+        core_rules.managed_departments_q(user), core_rules.current_departments_q(keep=keep)
+    ).order_by("name")
+
+
+def _current_plans(keep: int | None = None):
+    return Plan.objects.filter(core_rules.current_plans_q(keep=keep)).order_by("-start", "title")
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -112,9 +119,11 @@ class GoalForm(VersionedForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _users()
-        self.fields["department"].queryset = _managed_departments(user)
+        self.fields["department"].queryset = _managed_departments(
+            user, keep=self.instance.department_id
+        )
         self.fields["objective"].queryset = Objective.objects.order_by("-quarter", "title")
-        self.fields["plan"].queryset = Plan.objects.order_by("-start", "title")
+        self.fields["plan"].queryset = _current_plans(keep=self.instance.plan_id)
 
     def clean(self):
         cleaned = super().clean()
@@ -197,7 +206,9 @@ class PlanItemForm(VersionedForm):
     def __init__(self, *args, user, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
         plan = plan or (self.instance.plan if self.instance.plan_id else None)
-        self.fields["department"].queryset = _managed_departments(user)
+        self.fields["department"].queryset = _managed_departments(
+            user, keep=self.instance.department_id
+        )
         # Owners the item may have in the departments and plan offered; the service checks
         # the posted pair (rules.plan_item_owner_is_allowed). The current owner stays shown.
         owners = rules.plan_item_owners_q(
@@ -205,7 +216,7 @@ class PlanItemForm(VersionedForm):
             plan_ids=[plan.pk] if plan else [],
         )
         self.fields["owner"].queryset = _users().filter(owners | Q(pk=self.instance.owner_id))
-        self.fields["plan"].queryset = Plan.objects.order_by("-start", "title")
+        self.fields["plan"].queryset = _current_plans(keep=plan.pk if plan else None)
         self.fields["goal"].queryset = Goal.objects.select_related("department").order_by(
             "department__name", "title"
         )

@@ -11,6 +11,7 @@ class MeetingsConfig(AppConfig):
 
         from .context_processors import asks_to_us_badge
         from .models import Ask, WeeklyUpdate
+        from .services import departments
 
         registry.register_object_page(Ask, "meetings:ask_detail")
         registry.register_object_page(WeeklyUpdate, "meetings:update_detail")
@@ -23,5 +24,23 @@ class MeetingsConfig(AppConfig):
                 namespaces=("meetings",),
                 badge=asks_to_us_badge,
                 badge_title=_("Asks to your department waiting for an answer"),
+            )
+        )
+        registry.register_department_work(
+            registry.DepartmentWork(
+                key="meetings.asks",
+                label=_("asks waiting for an answer or to be done: %(count)d"),
+                open_count=departments.department_waiting_asks,
+                move=departments.department_asks_move,
+                order=30,
+            )
+        )
+        registry.register_department_work(
+            registry.DepartmentWork(
+                key="meetings.action_items",
+                label=_("open action items: %(count)d"),
+                open_count=departments.department_open_action_items,
+                move=departments.department_action_items_move,
+                order=40,
             )
         )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from goals import rules as goal_rules
 from goals.forms import UserChoiceField
 from goals.models import PlanItem
+from planbridge import rules as core_rules
 from planbridge.forms import BoundedDateField
 from planbridge.models import Department, Plan
 from planbridge.periods import add_months, month_start, today
@@ -129,7 +130,8 @@ class AskForm(forms.Form):
         label=_("From department"), queryset=Department.objects.none()
     )
     to_department = forms.ModelChoiceField(
-        label=_("To department"), queryset=Department.objects.order_by("name")
+        label=_("To department"),
+        queryset=Department.objects.filter(core_rules.current_departments_q()).order_by("name"),
     )
     what = forms.CharField(label=_("What is needed"), max_length=300)
     why = forms.CharField(label=_("Why"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -250,7 +252,8 @@ class ActionItemForm(forms.Form):
     title = forms.CharField(label=_("Action"), max_length=300)
     owner = UserChoiceField(label=_("Owner"), queryset=get_user_model().objects.none())
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.order_by("name")
+        label=_("Department"),
+        queryset=Department.objects.filter(core_rules.current_departments_q()).order_by("name"),
     )
     due = BoundedDateField(label=_("Due"))
 

@@ -1,10 +1,34 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import rules, services
 from .models import AuditRecord, Department, Membership, OutboxMessage, Plan, Profile
 from .outbox import outbox_messages_retry
+
+
+def _run_each(modeladmin, request, rows, act, done_message) -> None:
+    """Runs one service per selected row; each refusal is shown with the row's name and the
+    service's own message, the rows that went through are counted (docs/architecture.md
+    "Nothing with history is deleted")."""
+    done = 0
+    for row in rows:
+        try:
+            act(row)
+        except (PermissionDenied, ValidationError) as error:
+            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            modeladmin.message_user(request, f"{row}: {text}", messages.ERROR)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
 
 
 class MembershipInline(admin.TabularInline):
@@ -13,12 +37,80 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class MergeTargetForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label=_("Merge into"),
+        queryset=Department.objects.filter(rules.current_departments_q()).order_by("name"),
+    )
+
+
 @admin.register(Department)
 class DepartmentAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "archived_at", "merged_into"]
+    list_filter = [("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["merged_into"]
     inlines = [MembershipInline]
+    actions = ["archive_departments", "merge_departments"]
+
+    @admin.action(description=_("Archive the selected departments"), permissions=["change"])
+    def archive_departments(self, request, queryset):
+        _run_each(
+            self,
+            request,
+            queryset,
+            lambda department: services.department_archive(
+                actor=request.user, department=department
+            ),
+            lambda count: (
+                ngettext(
+                    "%(count)d department was archived.",
+                    "%(count)d departments were archived.",
+                    count,
+                )
+                % {"count": count}
+            ),
+        )
+
+    @admin.action(
+        description=_("Merge the selected departments into another one…"), permissions=["change"]
+    )
+    def merge_departments(self, request, queryset):
+        # An intermediate page: the target is chosen, and what happens is said, before
+        # anything moves.
+        form = MergeTargetForm(request.POST if "target" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            target = form.cleaned_data["target"]
+            _run_each(
+                self,
+                request,
+                queryset,
+                lambda source: services.department_merge(
+                    actor=request.user, source=source, target=target
+                ),
+                lambda count: (
+                    ngettext(
+                        "%(count)d department was merged into %(target)s.",
+                        "%(count)d departments were merged into %(target)s.",
+                        count,
+                    )
+                    % {"count": count, "target": target}
+                ),
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/planbridge/department/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Merge departments"),
+                "opts": self.model._meta,
+                "departments": queryset,
+                "form": form,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 @admin.register(Membership)
@@ -31,10 +123,39 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 @admin.register(Plan)
 class PlanAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "start", "end", "owner"]
+    list_display = ["title", "start", "end", "owner", "archived_at"]
+    list_filter = [("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["title"]
     filter_horizontal = ["team"]
     list_select_related = ["owner"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PlanBridgeUserAdmin(UserAdmin):
+    """Django's user admin with deactivation as an action: a user with history is protected
+    from deletion, deactivating keeps what they did (planbridge.services.user_deactivate)."""
+
+    actions = ["deactivate_users"]
+
+    @admin.action(description=_("Deactivate the selected users"), permissions=["change"])
+    def deactivate_users(self, request, queryset):
+        _run_each(
+            self,
+            request,
+            queryset,
+            lambda user: services.user_deactivate(actor=request.user, user=user),
+            lambda count: (
+                ngettext(
+                    "%(count)d user was deactivated; their plan items and memberships are kept.",
+                    "%(count)d users were deactivated; their plan items and memberships are kept.",
+                    count,
+                )
+                % {"count": count}
+            ),
+        )
 
 
 @admin.register(Profile)

@@ -65,6 +65,7 @@ class DepartmentRow:
     asks_answered: int = 0
     weeks_submitted: int = 0
     links: dict = field(default_factory=dict)
+    archived: bool = False
 
 
 def duration_label(span) -> str:
@@ -145,15 +146,28 @@ def dashboard(request):
     weeks, submitted = review_selectors.weekly_update_submission(
         scope=scope, start=month_from, end=range_end
     )
+    # An archived department keeps its row while the months shown hold findings of it: its
+    # past rates still count (docs/architecture.md "Nothing with history is deleted").
+    with_findings = {dep for dep, _month in counts.rates} | set(counts.open)
     departments = sorted(
-        Department.objects.all(), key=lambda d: (d.pk not in own_ids, d.name.lower())
+        (
+            department
+            for department in Department.objects.all()
+            if not rules.department_is_archived(department) or department.pk in with_findings
+        ),
+        key=lambda d: (d.pk not in own_ids, d.name.lower()),
     )
     plan_id = scope.value
     span = {"month_from": f"{month_from:%Y-%m}", "month_to": f"{month_to:%Y-%m}"}
     rows = []
     for department in departments:
         pk = department.pk
-        row = DepartmentRow(department=department, own=pk in own_ids, rate=counts.rate(pk))
+        row = DepartmentRow(
+            department=department,
+            own=pk in own_ids,
+            rate=counts.rate(pk),
+            archived=rules.department_is_archived(department),
+        )
         row.month_rates = [(month, counts.rates.get((pk, month))) for month in months]
         row.open = counts.open.get(pk, 0)
         row.flagged = counts.flagged.get(pk, 0)

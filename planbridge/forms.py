@@ -46,6 +46,12 @@ class MonthField(forms.DateField):
 
 
 class _PlanScopeChoices(forms.models.ModelChoiceIterator):
+    def __init__(self, field):
+        super().__init__(field)
+        # Archived plans are not offered, except the one chosen: a link to an archived plan's
+        # figures still opens them (docs/architecture.md "Nothing with history is deleted").
+        self.queryset = self.queryset.filter(rules.current_plans_q(keep=field.chosen_pk))
+
     def __iter__(self):
         yield (plan_scope.ALL, plan_scope.ALL_PLANS_LABEL)
         yield (plan_scope.NONE, plan_scope.COMPANY_WIDE_LABEL)
@@ -61,6 +67,7 @@ class PlanScopeField(forms.ModelChoiceField):
     chosen. Anything else is refused with the usual "Select a valid choice" message."""
 
     iterator = _PlanScopeChoices
+    chosen_pk: int | None = None
 
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", Plan.objects.order_by("-start", "title"))
@@ -80,7 +87,10 @@ class PlanScopeField(forms.ModelChoiceField):
         if value == plan_scope.NONE:
             return plan_scope.COMPANY_WIDE
         plan = super().to_python(value)
-        return None if plan is None else plan_scope.PlanScope.of(plan)
+        if plan is None:
+            return None
+        self.chosen_pk = plan.pk
+        return plan_scope.PlanScope.of(plan)
 
 
 class PlanForm(forms.ModelForm):

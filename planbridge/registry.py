@@ -69,6 +69,21 @@ class Section:
     order: int
 
 
+@dataclass(frozen=True)
+class DepartmentWork:
+    """A kind of current work an app keeps for departments (docs/architecture.md "Nothing with
+    history is deleted"): `open_count(department_id)` says how much of it is open (archiving
+    refuses while any is) and `move(source_id, target_id)` hands the open rows to the
+    department taking over in a merge, inside the merge's transaction, returning how many
+    moved. `label` takes the count as %(count)d ("open plan items: %(count)d")."""
+
+    key: str
+    label: Label
+    open_count: Callable[[int], int]
+    move: Callable[[int, int], int]
+    order: int
+
+
 @dataclass
 class _Registry:
     navigation: dict[str, NavEntry] = field(default_factory=dict)
@@ -77,6 +92,7 @@ class _Registry:
     sections: dict[str, dict[str, Section]] = field(default_factory=dict)
     # model label ("goals.goal") -> the URL name of its page, which takes the row's id
     object_pages: dict[str, str] = field(default_factory=dict)
+    department_work: dict[str, DepartmentWork] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -101,6 +117,15 @@ def register_section(slot: str, section: Section) -> None:
 def register_object_page(model: type[models.Model], url_name: str) -> None:
     """`url_name` (taking the row's id) is the page of each row of `model`."""
     _registry.object_pages[model._meta.label_lower] = url_name
+
+
+def register_department_work(entry: DepartmentWork) -> None:
+    _registry.department_work[entry.key] = entry
+
+
+def department_work() -> list[DepartmentWork]:
+    """The kinds of departments' current work the apps registered, in their order."""
+    return sorted(_registry.department_work.values(), key=lambda entry: entry.order)
 
 
 def object_url(obj: models.Model) -> str:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from .models import PM_GROUP, Membership, Plan
+from .models import PM_GROUP, Department, Membership, Plan
 from .periods import add_months, month_end, month_start
 
 # Who asks: a logged-in user or the anonymous visitor of a page (request.user).
@@ -132,3 +132,51 @@ def can_manage_department(user: AnyUser, department_id: int) -> bool:
 def managed_departments_q(user: AnyUser) -> Q:
     """can_manage_department as a filter on Department, for choice lists."""
     return Q() if is_pm(user) else Q(pk__in=coordinated_department_ids(user))
+
+
+# ---------------------------------------------------------------------------- archiving
+# Nothing with history is deleted (docs/architecture.md): plans are archived, users
+# deactivated, departments archived or merged. Archived rows leave the lists of current work
+# and every choice list; what they hold keeps counting in past figures.
+
+
+def plan_is_archived(plan: Plan) -> bool:
+    return plan.archived_at is not None
+
+
+def current_plans_q(prefix: str = "", *, keep: int | None = None) -> Q:
+    """Plans not archived, as a filter (`prefix` reaches the plan through a relation); with
+    `keep`, that plan too (a form editing a row keeps the plan it has)."""
+    q = Q(**{f"{prefix}archived_at__isnull": True})
+    return q | Q(**{f"{prefix}pk": keep}) if keep is not None else q
+
+
+def department_is_archived(department: Department) -> bool:
+    return department.archived_at is not None
+
+
+def current_departments_q(prefix: str = "", *, keep: int | None = None) -> Q:
+    """Departments not archived (merged ones are archived too), as a filter; with `keep`,
+    that department too (a form editing a row keeps the department it has)."""
+    q = Q(**{f"{prefix}archived_at__isnull": True})
+    return q | Q(**{f"{prefix}pk": keep}) if keep is not None else q
+
+
+def can_archive_plan(user: AnyUser, plan: Plan) -> bool:
+    """PMs and the plan's owner archive it and bring it back."""
+    return is_pm(user) or (user.is_authenticated and plan.owner_id == user.pk)
+
+
+def can_deactivate_user(user: AnyUser, target: User | None = None) -> bool:
+    """PMs and staff deactivate users (never themselves: see user_may_be_deactivated)."""
+    return is_pm(user) or (user.is_authenticated and user.is_staff)
+
+
+def user_may_be_deactivated(actor: AnyUser, target: User) -> bool:
+    """Nobody deactivates themselves: the last one able to undo it could lock everyone out."""
+    return actor.pk != target.pk
+
+
+def can_archive_department(user: AnyUser, department: Department | None = None) -> bool:
+    """PMs archive and merge departments."""
+    return is_pm(user)

@@ -29,6 +29,8 @@ urlpatterns = [
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/archive/", views.plan_archive, name="plan_archive"),
+    path("plans/<int:pk>/unarchive/", views.plan_unarchive, name="plan_unarchive"),
     path("plans/<int:pk>/document/", plan_document.plan_document, name="plan_document"),
     path(
         "plans/<int:pk>/document.md",

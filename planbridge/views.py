@@ -108,10 +108,19 @@ def profile(request):
 
 
 def plan_list(request):
+    # Archived plans have their own list (docs/architecture.md "Nothing with history is deleted").
+    archived = request.GET.get("archived") == "1"
+    plans = selectors.plan_list().filter(
+        ~rules.current_plans_q() if archived else rules.current_plans_q()
+    )
     return render(
         request,
         "planbridge/plan_list.html",
-        {"plans": selectors.plan_list(), "may_create": rules.can_save_plan(request.user)},
+        {
+            "plans": plans,
+            "archived": archived,
+            "may_create": rules.can_save_plan(request.user),
+        },
     )
 
 
@@ -124,8 +133,39 @@ def plan_detail(request, pk):
             "plan": plan,
             "team_by_department": selectors.plan_team_by_department(plan),
             "may_edit": rules.can_save_plan(request.user, plan),
+            "may_archive": rules.can_archive_plan(request.user, plan),
+            "archived": rules.plan_is_archived(plan),
         },
     )
+
+
+def _plan_archive_page(request, pk, *, archive: bool):
+    """The confirmation page (GET) and the change (POST) of archiving a plan or bringing it
+    back; the page says what happens before anything does."""
+    plan = get_object_or_404(Plan, pk=pk)
+    if not rules.can_archive_plan(request.user, plan):
+        raise PermissionDenied(_("Only project managers and the plan's owner can archive it."))
+    if request.method == "POST":
+        service = services.plan_archive if archive else services.plan_unarchive
+        try:
+            service(actor=request.user, plan=plan)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The plan was archived.") if archive else _("The plan is current again."),
+            )
+        return redirect("plan_detail", pk=plan.pk)
+    return render(request, "planbridge/plan_archive.html", {"plan": plan, "archive": archive})
+
+
+def plan_archive(request, pk):
+    return _plan_archive_page(request, pk, archive=True)
+
+
+def plan_unarchive(request, pk):
+    return _plan_archive_page(request, pk, archive=False)
 
 
 def _plan_form_page(request, plan):

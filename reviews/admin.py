@@ -1,7 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import rules
 from .models import Carryover, CarryProposal, Finding, Review
+
+# A closed review's findings are what its month's carry-over rate is made of; the database
+# refuses to delete them (reviews migration 0009), so the admin does not offer it and says why
+# (docs/architecture.md "Nothing with history is deleted").
+CLOSED_FINDINGS_KEPT = _(
+    "This review is closed: its findings are kept, because the carry-over rate of its month "
+    "is made of them. Dismiss a finding with a reason instead of deleting it."
+)
 
 
 class FindingInline(admin.TabularInline):
@@ -9,6 +19,12 @@ class FindingInline(admin.TabularInline):
     extra = 0
     fields = ["kind", "title", "department", "severity", "dismissed_at", "flagged_at"]
     readonly_fields = ["dismissed_at", "flagged_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        # `obj` is the review the inline belongs to.
+        if obj is not None and not rules.review_accepts_findings(obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Review)
@@ -18,6 +34,12 @@ class ReviewAdmin(SimpleHistoryAdmin):
     list_select_related = ["plan", "facilitator"]
     inlines = [FindingInline]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        review = self.get_object(request, object_id)
+        if request.method == "GET" and review and not rules.review_accepts_findings(review):
+            messages.info(request, str(CLOSED_FINDINGS_KEPT))
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 @admin.register(Finding)
 class FindingAdmin(SimpleHistoryAdmin):
@@ -25,6 +47,21 @@ class FindingAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "severity", "department"]
     search_fields = ["title"]
     list_select_related = ["review", "department"]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not rules.review_accepts_findings(obj.review):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        finding = self.get_object(request, object_id)
+        if (
+            request.method == "GET"
+            and finding
+            and not rules.review_accepts_findings(finding.review)
+        ):
+            messages.info(request, str(CLOSED_FINDINGS_KEPT))
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Carryover)

@@ -11,6 +11,7 @@ class ReviewsConfig(AppConfig):
 
         from .models import Finding
         from .selectors import plan_review_summary
+        from .services import departments
 
         registry.register_object_page(Finding, "reviews:finding_detail")
         registry.register_nav(
@@ -49,4 +50,22 @@ class ReviewsConfig(AppConfig):
                 context=lambda plan: {"review_summary": plan_review_summary(plan)},
                 order=10,
             ),
+        )
+        registry.register_department_work(
+            registry.DepartmentWork(
+                key="reviews.findings",
+                label=_("findings waiting for a disposition: %(count)d"),
+                open_count=departments.department_undisposed_findings,
+                move=departments.department_findings_move,
+                order=50,
+            )
+        )
+        registry.register_department_work(
+            registry.DepartmentWork(
+                key="reviews.proposals",
+                label=_("carry proposals waiting for an answer: %(count)d"),
+                open_count=departments.department_pending_proposals,
+                move=departments.department_proposals_move,
+                order=60,
+            )
         )

@@ -269,6 +269,8 @@ def _kwargs_by_url_name(data) -> dict[str, list[dict]]:
         ],
         "plan_detail": plan_ids,
         "plan_edit": plan_ids,
+        "plan_archive": plan_ids,
+        "plan_unarchive": plan_ids,
         "plan_document": plan_ids,
         "plan_document_markdown": plan_ids,
         "plan_items_csv": plan_ids,

@@ -264,7 +264,10 @@ def plans_owning_month(
     """Plans owning the month (planbridge.rules.month_in_plan: from their creation month to
     the month after their end), with someone of the department on the team when one is given
     (the team-department join of meetings' default_plan_for); earliest start first."""
-    plans = Plan.objects.filter(core_rules.plans_owning_month_q(month))
+    # Archived plans take no new work (docs/architecture.md "Nothing with history is deleted").
+    plans = Plan.objects.filter(
+        core_rules.plans_owning_month_q(month), core_rules.current_plans_q()
+    )
     if team_department_id is not None:
         plans = plans.filter(
             pk__in=Plan.team.through.objects.filter(

@@ -101,10 +101,11 @@ def timeline_months(
 
 
 def default_plan(on_date: datetime.date | None = None) -> Plan | None:
-    """The plan running on `on_date`, else the latest one."""
+    """The current (not archived) plan running on `on_date`, else the latest current one."""
     on_date = on_date or periods.today()
-    running = Plan.objects.filter(start__lte=on_date, end__gte=on_date).order_by("-start").first()
-    return running or Plan.objects.order_by("-start", "-pk").first()
+    plans = Plan.objects.filter(core_rules.current_plans_q())
+    running = plans.filter(start__lte=on_date, end__gte=on_date).order_by("-start").first()
+    return running or plans.order_by("-start", "-pk").first()
 
 
 def timeline(

@@ -34,7 +34,7 @@ def plans_owning_week(week: datetime.date) -> QuerySet[Plan]:
     """The plans a weekly update of the week may belong to (a plan owns its preparation:
     meetings.rules.weekly_update_plans_q), running ones first, then newest first."""
     return _running_first(
-        Plan.objects.filter(rules.weekly_update_plans_q(week)),
+        Plan.objects.filter(rules.weekly_update_plans_q(week), core_rules.current_plans_q()),
         week,
         week + datetime.timedelta(days=6),
     )
@@ -43,7 +43,8 @@ def plans_owning_week(week: datetime.date) -> QuerySet[Plan]:
 def plans_owning_day(day: datetime.date) -> QuerySet[Plan]:
     """The plans a meeting on `day` may belong to (planbridge.rules.plans_owning_date_q),
     running ones first, then newest first."""
-    return _running_first(Plan.objects.filter(core_rules.plans_owning_date_q(day)), day, day)
+    plans = Plan.objects.filter(core_rules.plans_owning_date_q(day), core_rules.current_plans_q())
+    return _running_first(plans, day, day)
 
 
 def default_plan_for(*, department_id: int, week: datetime.date) -> Plan | None:

@@ -61,7 +61,9 @@ def ask_create(request):
             pk=update_id,
             department_id__in=coordinated,
         )
-    from_departments = Department.objects.filter(pk__in=coordinated).order_by("name")
+    from_departments = Department.objects.filter(
+        core_rules.current_departments_q(), pk__in=coordinated
+    ).order_by("name")
     initial = {}
     if update is not None:
         initial["from_department"] = update.department_id

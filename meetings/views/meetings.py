@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from planbridge import rules as core_rules
 from planbridge.models import Plan
 from planbridge.pages import apply_form_errors
 from planbridge.periods import today
@@ -35,7 +36,9 @@ def meeting_create(request):
     """A PM (any plan or none) or a plan's owner (their plans) creates a week's meeting."""
     if not rules.can_create_any_meeting(request.user):
         raise PermissionDenied(_("Only a project manager or the plan's owner creates meetings."))
-    plans = Plan.objects.filter(rules.meeting_plans_q(request.user)).order_by("-start", "title")
+    plans = Plan.objects.filter(
+        rules.meeting_plans_q(request.user), core_rules.current_plans_q()
+    ).order_by("-start", "title")
     initial = {"date": today(), "facilitator": request.user.pk}
     owning = selectors.plans_owning_day(today()).filter(pk__in=plans.values("pk")).first()
     if owning is not None:
