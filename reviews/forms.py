@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from goals import rules as goal_rules
 from goals.models import PlanItem
 from planbridge import periods
+from planbridge import rules as core_rules
 from planbridge.forms import BoundedDateField, MonthField, PlanScopeField
 from planbridge.models import Department, Plan
 from planbridge.pages import id_or_none
@@ -31,7 +32,10 @@ class FindingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.order_by("name")
+        # Archived departments are not offered, but a finding keeps the one it has.
+        self.fields["department"].queryset = Department.objects.filter(
+            core_rules.current_departments_q(keep=self.instance.department_id)
+        ).order_by("name")
 
 
 # Any id a bigint column holds; a larger one names no row and must not reach the database.
@@ -184,7 +188,8 @@ class CarryNewItemForm(_CarriedWorkFields):
     else proposed to its coordinator (who then chooses the owner and the plan)."""
 
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.order_by("name")
+        label=_("Department"),
+        queryset=Department.objects.filter(core_rules.current_departments_q()).order_by("name"),
     )
     title = forms.CharField(label=_("Title of the new plan item"), max_length=200)
     description = forms.CharField(

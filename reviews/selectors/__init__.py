@@ -2,6 +2,7 @@
 rule), the month's evidence, the carry-over rate and dashboard figures, traces and the plan
 document's summary. Import from here: `from reviews.selectors import finding_deadline`."""
 
+from .audit import AuditLine, finding_audit_trail  # noqa: F401
 from .bridge import (  # noqa: F401
     STATES,
     BridgeCounts,

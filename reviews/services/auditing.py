@@ -10,10 +10,6 @@ from planbridge.models import AuditRecord
 
 from ..models import Finding
 
-# A finding's disposition as its records name it (docs/architecture.md "The bridge rule").
-CARRIED = "carried"
-DISMISSED = "dismissed"
-
 
 def flag_cleared_record(
     *, actor: User, finding: Finding, flagged_at: datetime.datetime | None, at: datetime.datetime
@@ -34,8 +30,8 @@ def flag_cleared_record(
 def disposition_record(
     *, actor: User, finding: Finding, old: str | None, new: str | None, at: datetime.datetime
 ) -> None:
-    """Records a change of the finding's disposition (CARRIED, DISMISSED or None); a carry of a
-    finding already carried changes nothing and leaves no record."""
+    """Records a change of the finding's disposition (reviews.audit's CARRIED or DISMISSED, or
+    None); a carry of a finding already carried changes nothing and leaves no record."""
     if (old or NONE) != (new or NONE):
         audit_record(
             subject=AuditRecord.Subject.FINDING,

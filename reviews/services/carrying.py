@@ -18,8 +18,9 @@ from planbridge.models import Department, Plan
 from planbridge.periods import check_dates_in_range, month_end, month_start
 
 from .. import rules, selectors
+from ..audit import CARRIED
 from ..models import Carryover, CarryProposal, Finding
-from .auditing import CARRIED, disposition_record, flag_cleared_record
+from .auditing import disposition_record, flag_cleared_record
 from .locking import _locked_finding
 
 

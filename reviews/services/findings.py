@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from planbridge.models import Department
 
 from .. import rules
+from ..audit import DISMISSED
 from ..models import Finding, Review
 from ..selectors.evidence import review_evidence
-from .auditing import DISMISSED, disposition_record, flag_cleared_record
+from .auditing import disposition_record, flag_cleared_record
 from .locking import _locked_finding, _locked_review
 
 

@@ -17,15 +17,13 @@ from planbridge.audit import audit_insert_sql
 from planbridge.models import AuditRecord
 
 from .. import rules
+from ..audit import FLAG_JOB
 from ..models import Finding
 
 logger = logging.getLogger(__name__)
 
 _SERIALIZATION_FAILURE = "40001"
 _FLAG_ATTEMPTS = 5
-
-# Who the audit records of a flag run name: the beat task (the cron command runs the same job).
-FLAG_JOB = "reviews.flag_unlinked_findings"
 
 
 def unlinked_findings(*, now: datetime.datetime) -> QuerySet[Finding]:

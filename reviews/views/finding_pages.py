@@ -47,6 +47,7 @@ def _finding_page(request, finding, *, forms=None, accept_forms=None, status=200
         "disposition": disposition,
         "evidence_url": selectors.evidence_url(finding),
         "trace_url": links.trace_url("finding", finding.pk),
+        "audit_trail": selectors.finding_audit_trail(finding),
         # Each form is offered only when its service would accept it (reviews/rules.py).
         "may_carry": rules.can_carry_finding(user, finding) and rules.finding_is_carriable(finding),
         "may_dismiss": rules.can_dismiss_finding(user, finding)

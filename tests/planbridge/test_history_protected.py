@@ -268,3 +268,17 @@ def test_an_archived_department_without_past_findings_leaves_the_dashboard(
 def test_the_plan_form_offers_active_users_only(pm, dev_member):
     services.user_deactivate(actor=pm, user=dev_member)
     assert dev_member not in PlanForm().fields["owner"].queryset
+
+
+def test_archived_departments_leave_the_finding_ask_and_action_choices(pm, departments):
+    from meetings.forms import ActionItemForm, AskForm
+    from reviews.forms import CarryNewItemForm, FindingForm
+
+    services.department_archive(actor=pm, department=departments["sales"])
+    sales = departments["sales"]
+    assert sales not in FindingForm().fields["department"].queryset
+    assert sales not in AskForm.base_fields["to_department"].queryset
+    assert sales not in ActionItemForm.base_fields["department"].queryset
+    assert sales not in CarryNewItemForm.base_fields["department"].queryset
+    kept = FindingForm(instance=Finding(department=sales)).fields["department"].queryset
+    assert sales in kept

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from planbridge.audit import audit_value
@@ -187,3 +188,34 @@ def test_a_refused_dismissal_records_nothing(pm, dev_finding):
     with pytest.raises(ValidationError):
         services.finding_dismiss(actor=pm, finding=dev_finding, reason="  ")
     assert not AuditRecord.objects.exists()
+
+
+# --- the finding's page -----------------------------------------------------------------------
+
+
+def test_the_finding_page_shows_its_trail_in_words_newest_first(
+    client_for, pm, dev_finding, departments, settings
+):
+    settings.PLANBRIDGE_FLAG_ANALYZE_MIN_ROWS = 10**9
+    review = dev_finding.review
+    review.status, review.closed_at = "closed", timezone.now() - datetime.timedelta(days=10)
+    review.save()
+    unlinked_findings_flag(now=timezone.now())
+    services.finding_dismiss(actor=pm, finding=dev_finding, reason="Solved already.")
+
+    response = client_for(pm).get(reverse("reviews:finding_detail", args=[dev_finding.pk]))
+
+    trail = [(line.what, line.new, line.by) for line in response.context["audit_trail"]]
+    assert trail == [
+        ("Disposition", "dismissed", "Pat"),
+        ("Flag", "—", "Pat"),
+        ("Flag", trail[2][1], "the daily flag job"),
+    ]
+    assert trail[2][1].startswith("flagged ")
+    assert 'data-testid="audit-trail"' in response.content.decode()
+
+
+def test_a_finding_without_changes_shows_no_trail(client_for, pm, dev_finding):
+    response = client_for(pm).get(reverse("reviews:finding_detail", args=[dev_finding.pk]))
+    assert response.context["audit_trail"] == []
+    assert 'data-testid="audit-trail"' not in response.content.decode()
