@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from planbridge import rules as core_rules
 from planbridge.models import Department
 from planbridge.pages import apply_form_errors, id_or_none, load_or_404, query_without_page
 from planbridge.plan_scope import ALL_PLANS
@@ -67,7 +68,9 @@ def _finding_page(request, finding, *, forms=None, accept_forms=None, status=200
             _pending_proposal(user, proposal, accept_forms.get(proposal.pk), choices)
             for proposal in finding.proposals.all()
         ],
-        "departments": Department.objects.order_by("name"),
+        "departments": Department.objects.filter(core_rules.current_departments_q()).order_by(
+            "name"
+        ),
         "target_department": target_department,
         "targets": targets,
         "new_item_form": forms.get("new")
