@@ -176,6 +176,9 @@ def test_the_beat_schedule_runs_the_flag_job_before_the_digests_in_utc(settings)
     assert digest["task"] == "reviews.send_unlinked_digests"
     assert (settings.PLANBRIDGE_FLAG_AT) < (settings.PLANBRIDGE_DIGEST_AT)
     assert app.conf.timezone == "UTC" and settings.USE_TZ
+    # What a worker does at start: import every app's tasks module (autodiscovery is lazy, so
+    # without it the registry depends on which tests ran before).
+    app.loader.import_default_modules()
     assert set(app.tasks) >= {
         "reviews.flag_unlinked_findings",
         "reviews.send_unlinked_digests",
