@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from planbridge import periods
 from planbridge import rules as core_rules
-from planbridge.forms import BoundedDateField, DateInput, MonthField
+from planbridge.forms import BoundedDateField, DateInput, MonthField, OneTimeTokenForm
 from planbridge.models import Department, Plan
 
 from . import rules, services
@@ -146,6 +146,15 @@ class CheckInForm(forms.ModelForm):
         if date > periods.today():
             raise forms.ValidationError(_("A check-in cannot be dated in the future."))
         return date
+
+
+class CheckInCreateForm(OneTimeTokenForm, CheckInForm):
+    """A new check-in, with its one-time token (editing one needs none)."""
+
+    submission_form = "goals.checkin_create"
+
+    class Meta(CheckInForm.Meta):
+        pass
 
 
 class PlanItemChoiceField(forms.ModelMultipleChoiceField):

@@ -11,7 +11,7 @@ from goals import rules as goal_rules
 from goals.forms import UserChoiceField
 from goals.models import PlanItem
 from planbridge import rules as core_rules
-from planbridge.forms import BoundedDateField
+from planbridge.forms import BoundedDateField, OneTimeTokenForm
 from planbridge.models import Department, Plan
 from planbridge.periods import add_months, month_start, today
 
@@ -125,7 +125,9 @@ class PlanItemChoiceField(forms.ModelChoiceField):
         return f"{label} · {_('Overdue')}" if getattr(obj, "overdue", False) else label
 
 
-class AskForm(forms.Form):
+class AskForm(OneTimeTokenForm):
+    submission_form = "meetings.ask_raise"
+
     from_department = forms.ModelChoiceField(
         label=_("From department"), queryset=Department.objects.none()
     )
@@ -248,7 +250,9 @@ class MeetingRecordForm(forms.Form):
         self.fields["attendees"].queryset = people
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(OneTimeTokenForm):
+    submission_form = "meetings.action_item_create"
+
     title = forms.CharField(label=_("Action"), max_length=300)
     owner = UserChoiceField(label=_("Owner"), queryset=get_user_model().objects.none())
     department = forms.ModelChoiceField(

@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import rules, services
-from .models import AuditRecord, Department, Membership, OutboxMessage, Plan, Profile
+from .models import (
+    AuditRecord,
+    Department,
+    Membership,
+    OutboxMessage,
+    Plan,
+    Profile,
+    SubmissionToken,
+)
 from .outbox import outbox_messages_retry
 
 
@@ -217,4 +225,22 @@ class AuditRecordAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SubmissionToken)
+class SubmissionTokenAdmin(admin.ModelAdmin):
+    """The one-time tokens of submitted create forms (docs/architecture.md "Idempotent
+    writes"): read here, written by the forms' submits and deleted by the daily purge."""
+
+    list_display = ["created_at", "form", "user", "result_url"]
+    list_filter = ["form"]
+    search_fields = ["=token", "user__username"]
+    list_select_related = ["user"]
+    readonly_fields = [field.name for field in SubmissionToken._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

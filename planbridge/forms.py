@@ -1,8 +1,10 @@
+import uuid
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from . import periods, plan_scope, rules
+from . import once, periods, plan_scope, rules
 from .models import Plan, Profile
 
 
@@ -43,6 +45,45 @@ class MonthField(forms.DateField):
     def to_python(self, value):
         day = super().to_python(value)
         return periods.month_start(day) if day else day
+
+
+class OneTimeTokenForm(forms.Form):
+    """A form that creates something carries a one-time token (docs/architecture.md
+    "Idempotent writes"): a fresh one on each fresh form, the posted one kept when a bound
+    form is shown again, a fresh one when the posted one is missing or garbled (the form is
+    then refused with a message, nothing saved). Mixed in before the form's own class; the
+    view submits it through planbridge.once.form_submitted_once. `submission_form` names the
+    form in the token's row."""
+
+    submission_form = ""
+    submission_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["submission_token"] = str(uuid.uuid4())
+
+    def renew_submission_token(self) -> None:
+        """Gives the form, shown again, a token not used yet."""
+        name = self.add_prefix("submission_token")
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data[name] = str(uuid.uuid4())
+        else:
+            self.initial["submission_token"] = str(uuid.uuid4())
+
+    def cleaned_data_without_token(self) -> dict:
+        """The cleaned fields a service takes (everything but the token)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "submission_token"}
+
+    def clean(self):
+        cleaned = super().clean()
+        token = once.parse_token(cleaned.get("submission_token"))
+        if token is None:
+            self.add_error(None, once.TOKEN_MISSING_MESSAGE)
+            self.renew_submission_token()
+        cleaned["submission_token"] = token
+        return cleaned
 
 
 class _PlanScopeChoices(forms.models.ModelChoiceIterator):

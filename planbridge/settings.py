@@ -341,6 +341,12 @@ CELERY_BEAT_SCHEDULE["planbridge-send-outbox"] = {
     "task": "planbridge.send_outbox",
     "schedule": crontab(minute=f"*/{PLANBRIDGE_OUTBOX_RECOVER_MINUTES}"),
 }
+# The one-time tokens of submitted create forms (planbridge.once) are kept a week; the purge
+# runs daily, away from the flag job and the digests.
+CELERY_BEAT_SCHEDULE["planbridge-purge-submission-tokens"] = {
+    "task": "planbridge.purge_submission_tokens",
+    "schedule": crontab(hour=3, minute=40),
+}
 
 # Weekly-update reminder (meetings.tasks): coordinators whose department has not submitted
 # the week's update are emailed once the week reaches this weekday (0 = Monday … 6 = Sunday)

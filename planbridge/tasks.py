@@ -1,12 +1,13 @@
 """Scheduled and queued work of the core (docs/architecture.md "Jobs"): the outbox's sends and
-its recovery run. Both are idempotent (a send claims its row first), hence acks_late, and
+its recovery run, both idempotent (a send claims its row first), hence acks_late, and
 reject_on_worker_lost: a task whose worker process died goes back to the queue instead of
-being acknowledged as done (the row's lease keeps the resend to one sender)."""
+being acknowledged as done (the row's lease keeps the resend to one sender); and the daily
+purge of one-time submission tokens, idempotent too."""
 
 from celery import shared_task
 from django.conf import settings
 
-from . import outbox
+from . import once, outbox
 
 
 @shared_task(name="planbridge.ping")
@@ -47,3 +48,16 @@ def send_outbox() -> int:
     """Every few minutes: queues again each message no worker finished (lost task, lapsed
     lease); returns how many."""
     return len(outbox.outbox_recover())
+
+
+@shared_task(
+    name="planbridge.purge_submission_tokens",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+)
+def purge_submission_tokens() -> int:
+    """Daily: deletes the one-time tokens of forms submitted more than a week ago
+    (docs/architecture.md "Idempotent writes"); returns how many."""
+    return once.submission_tokens_purge()

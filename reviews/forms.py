@@ -9,7 +9,7 @@ from goals import rules as goal_rules
 from goals.models import PlanItem
 from planbridge import periods
 from planbridge import rules as core_rules
-from planbridge.forms import BoundedDateField, MonthField, PlanScopeField
+from planbridge.forms import BoundedDateField, MonthField, OneTimeTokenForm, PlanScopeField
 from planbridge.models import Department, Plan
 from planbridge.pages import id_or_none
 
@@ -38,6 +38,15 @@ class FindingForm(forms.ModelForm):
         ).order_by("name")
 
 
+class FindingCreateForm(OneTimeTokenForm, FindingForm):
+    """A finding typed on the review page, with its one-time token."""
+
+    submission_form = "reviews.finding_create"
+
+    class Meta(FindingForm.Meta):
+        pass
+
+
 # Any id a bigint column holds; a larger one names no row and must not reach the database.
 LARGEST_ID = 2**63 - 1
 EVIDENCE_NOT_IN_MONTH = _("That evidence is not part of this review's month.")
@@ -62,9 +71,11 @@ class EvidenceLineForm(forms.Form):
         return cleaned
 
 
-class EvidenceFindingForm(EvidenceLineForm, FindingForm):
+class EvidenceFindingForm(OneTimeTokenForm, EvidenceLineForm, FindingForm):
     """A finding made from an evidence line: prefilled from the line, every field editable,
     the link to the line kept in hidden fields (the service checks it is still evidence)."""
+
+    submission_form = "reviews.finding_from_evidence"
 
     class Meta(FindingForm.Meta):
         pass
@@ -183,9 +194,11 @@ class _CarriedWorkFields(forms.Form):
         }
 
 
-class CarryNewItemForm(_CarriedWorkFields):
+class CarryNewItemForm(OneTimeTokenForm, _CarriedWorkFields):
     """A new plan item for a finding: created at once for a department the user plans for,
     else proposed to its coordinator (who then chooses the owner and the plan)."""
+
+    submission_form = "reviews.carry_new_item"
 
     department = forms.ModelChoiceField(
         label=_("Department"),

@@ -6,10 +6,10 @@ Sales; Sid is a Sales member; Dev is a Development member. `anon` is a client wi
 """
 
 import pytest
-from django.test import Client
 
 from planbridge.models import Membership
 
+from .browser_client import BrowserClient
 from .factories import DepartmentFactory, MembershipFactory, PlanFactory, UserFactory, make_pm
 from .workers import worker_app  # noqa: F401 (a fixture for the tests that need a real worker)
 
@@ -75,10 +75,11 @@ def plan(pm, dev_coordinator, marketing_coordinator, sales_coordinator):
 
 @pytest.fixture
 def client_for(db):
-    """client_for(user) -> a test Client logged in as that user."""
+    """client_for(user) -> a test client logged in as that user, posting create forms with
+    their one-time token as a browser does (tests/browser_client.py)."""
 
     def make(user):
-        client = Client()
+        client = BrowserClient()
         client.force_login(user)
         return client
 
@@ -87,4 +88,4 @@ def client_for(db):
 
 @pytest.fixture
 def anon(db):
-    return Client()
+    return BrowserClient()

@@ -69,8 +69,12 @@ def is_guard(statement: ast.stmt) -> bool:
     return False
 
 
-# Write paths that are services in all but name: the core's one send path for every message.
-OTHER_SERVICE_MODULES = [("planbridge.outbox", ROOT / "planbridge" / "outbox.py")]
+# Write paths that are services in all but name: the core's one send path for every message,
+# and the one-time tokens every creating form's submit goes through.
+OTHER_SERVICE_MODULES = [
+    ("planbridge.outbox", ROOT / "planbridge" / "outbox.py"),
+    ("planbridge.once", ROOT / "planbridge" / "once.py"),
+]
 
 
 def service_modules() -> list[tuple[str, Path]]:

@@ -7,15 +7,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from planbridge import periods
 from planbridge import rules as core_rules
+from planbridge.once import AlreadySubmitted, form_submitted_once
 from planbridge.pages import apply_form_errors, id_or_none, query_without_page
 
 from .. import rules, selectors, services
-from ..forms import CheckInForm, GoalFilterForm, GoalForm, ObjectiveForm
+from ..forms import CheckInCreateForm, CheckInForm, GoalFilterForm, GoalForm, ObjectiveForm
 from ..models import CheckIn, Goal, Objective
 from ..smart import goal_smart_check
 
@@ -149,7 +151,7 @@ def _goal_page(request, goal_pk, checkin_form=None, status=200):
     checkins = list(selectors.goal_checkins(goal))
     may_check_in = rules.can_check_in_goal(request.user, goal)
     if checkin_form is None and may_check_in:
-        checkin_form = CheckInForm(initial={"date": periods.today(), "confidence": 7})
+        checkin_form = CheckInCreateForm(initial={"date": periods.today(), "confidence": 7})
     return render(
         request,
         "goals/goal_detail.html",
@@ -179,15 +181,23 @@ def checkin_create(request, pk):
         raise PermissionDenied(
             _("Only the goal's owner, its department's coordinators and PMs record check-ins.")
         )
-    form = CheckInForm(request.POST)
+    form = CheckInCreateForm(request.POST)
     if form.is_valid():
         try:
-            services.checkin_create(actor=request.user, goal=goal, **form.cleaned_data)
+            # A second submit is shown the first one's result (docs/architecture.md
+            # "Idempotent writes").
+            with form_submitted_once(request, form) as receipt:
+                services.checkin_create(
+                    actor=request.user, goal=goal, **form.cleaned_data_without_token()
+                )
+                receipt.done(reverse("goals:goal_detail", args=[goal.pk]))
+        except AlreadySubmitted as submitted:
+            return submitted.redirect(request)
         except ValidationError as error:
             apply_form_errors(form, error)
         else:
             messages.success(request, _("The check-in was recorded."))
-            return redirect("goals:goal_detail", pk=goal.pk)
+            return redirect(receipt.result_url)
     return _goal_page(request, goal.pk, checkin_form=form, status=400)
 
 

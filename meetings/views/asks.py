@@ -2,10 +2,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from planbridge import rules as core_rules
 from planbridge.models import Department
+from planbridge.once import AlreadySubmitted, form_submitted_once
 from planbridge.pages import apply_form_errors, id_or_404
 
 from .. import rules, selectors, services
@@ -76,16 +78,22 @@ def ask_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            ask = services.ask_raise(
-                actor=request.user,
-                from_department=data["from_department"],
-                to_department=data["to_department"],
-                what=data["what"],
-                why=data["why"],
-                needed_by=data["needed_by"],
-                plan_item=data["plan_item"],
-                weekly_update=update,
-            )
+            # A second submit is shown the first one's ask (docs/architecture.md "Idempotent
+            # writes").
+            with form_submitted_once(request, form) as receipt:
+                ask = services.ask_raise(
+                    actor=request.user,
+                    from_department=data["from_department"],
+                    to_department=data["to_department"],
+                    what=data["what"],
+                    why=data["why"],
+                    needed_by=data["needed_by"],
+                    plan_item=data["plan_item"],
+                    weekly_update=update,
+                )
+                receipt.done(reverse("meetings:ask_detail", args=[ask.pk]))
+        except AlreadySubmitted as submitted:
+            return submitted.redirect(request)
         except ValidationError as error:
             apply_form_errors(form, error)
         else:
@@ -93,7 +101,7 @@ def ask_create(request):
                 request,
                 _("Your ask was sent to %(department)s.") % {"department": ask.to_department},
             )
-            return redirect("meetings:ask_detail", pk=ask.pk)
+            return redirect(receipt.result_url)
     return render(
         request,
         "meetings/ask_form.html",

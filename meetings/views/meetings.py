@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from planbridge import rules as core_rules
 from planbridge.models import Plan
+from planbridge.once import AlreadySubmitted, form_submitted_once
 from planbridge.pages import apply_form_errors
 from planbridge.periods import today
 from planbridge.redirects import redirect_to_next
@@ -138,12 +139,20 @@ def action_item_create(request, pk):
     )
     if form.is_valid():
         try:
-            services.action_item_create(actor=request.user, meeting=meeting, **form.cleaned_data)
+            # A second submit is shown the first one's result (docs/architecture.md
+            # "Idempotent writes").
+            with form_submitted_once(request, form) as receipt:
+                services.action_item_create(
+                    actor=request.user, meeting=meeting, **form.cleaned_data_without_token()
+                )
+                receipt.done(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#actions")
+        except AlreadySubmitted as submitted:
+            return submitted.redirect(request)
         except ValidationError as error:
             apply_form_errors(form, error)
         else:
             messages.success(request, _("The action item was added."))
-            return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#actions")
+            return redirect(receipt.result_url)
     return _meeting_page(request, meeting, action_form=form, status=400)
 
 

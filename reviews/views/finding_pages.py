@@ -6,11 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from planbridge import rules as core_rules
 from planbridge.models import Department
+from planbridge.once import AlreadySubmitted, form_submitted_once
 from planbridge.pages import apply_form_errors, id_or_none, load_or_404, query_without_page
 from planbridge.plan_scope import ALL_PLANS
 
@@ -125,41 +127,44 @@ def finding_carry_new(request, pk):
         data = form.cleaned_data
         department = data["department"]
         try:
-            if rules.can_plan_for_department(request.user, department.pk):
-                carryover = services.finding_carry_new_item(
-                    actor=request.user,
-                    finding=finding,
-                    department=department,
-                    title=data["title"],
-                    description=data["description"],
-                    month=data["month"],
-                    start=data["start"],
-                    due=data["due"],
-                    **form.carried_work(),
-                )
-                messages.success(
-                    request,
-                    _("The finding was carried into the new plan item “%(item)s”.")
-                    % {"item": carryover.plan_item.title},
-                )
-            else:
-                services.finding_propose_item(
-                    actor=request.user,
-                    finding=finding,
-                    department=department,
-                    title=data["title"],
-                    description=data["description"],
-                    month=data["month"],
-                )
-                messages.success(
-                    request,
-                    _("The item was proposed to %(department)s; it counts once they accept it.")
-                    % {"department": department.name},
-                )
+            # A second submit of this form is shown the first one's result (docs/architecture.md
+            # "Idempotent writes").
+            with form_submitted_once(request, form) as receipt:
+                if rules.can_plan_for_department(request.user, department.pk):
+                    carryover = services.finding_carry_new_item(
+                        actor=request.user,
+                        finding=finding,
+                        department=department,
+                        title=data["title"],
+                        description=data["description"],
+                        month=data["month"],
+                        start=data["start"],
+                        due=data["due"],
+                        **form.carried_work(),
+                    )
+                    done = _("The finding was carried into the new plan item “%(item)s”.") % {
+                        "item": carryover.plan_item.title
+                    }
+                else:
+                    services.finding_propose_item(
+                        actor=request.user,
+                        finding=finding,
+                        department=department,
+                        title=data["title"],
+                        description=data["description"],
+                        month=data["month"],
+                    )
+                    done = _(
+                        "The item was proposed to %(department)s; it counts once they accept it."
+                    ) % {"department": department.name}
+                receipt.done(reverse("reviews:finding_detail", args=[finding.pk]))
+        except AlreadySubmitted as submitted:
+            return submitted.redirect(request)
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
-            return redirect("reviews:finding_detail", pk=finding.pk)
+            messages.success(request, done)
+            return redirect(receipt.result_url)
     return _finding_page(request, finding, forms={"new": form}, status=400)
 
 

@@ -5,10 +5,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from planbridge import rules as core_rules
+from planbridge.once import AlreadySubmitted, form_submitted_once
 from planbridge.pages import apply_form_errors, load_or_404
 
 from .. import links, rules, selectors, services
@@ -16,7 +18,7 @@ from ..forms import (
     EVIDENCE_NOT_IN_MONTH,
     EvidenceFindingForm,
     EvidenceLineForm,
-    FindingForm,
+    FindingCreateForm,
     ReviewForm,
 )
 
@@ -79,7 +81,7 @@ def _review_page(request, review, *, finding_form=None, status=200):
             "plan_url": links.plan_url(review.plan_id) if review.plan_id else "",
             "findings": selectors.review_findings(review),
             "evidence": selectors.review_evidence(review),
-            "finding_form": finding_form or FindingForm(),
+            "finding_form": finding_form or FindingCreateForm(),
             "may_open": may_run and rules.review_can_open(review),
             "may_close": may_run and rules.review_can_close(review) and not too_early,
             "closes_from": rules.review_first_close_day(review.month)
@@ -151,8 +153,11 @@ def finding_create(request, pk):
     review = load_or_404(selectors.review_detail, pk)
     if not rules.can_record_finding(request.user, review):
         raise PermissionDenied(_("Only project managers can record findings."))
-    form = FindingForm(request.POST)
-    finding = _record_finding(request, review, form)
+    form = FindingCreateForm(request.POST)
+    try:
+        finding = _record_finding(request, review, form)
+    except AlreadySubmitted as submitted:
+        return submitted.redirect(request)
     if finding is not None:
         messages.success(request, _("The finding was recorded."))
         return redirect("reviews:finding_detail", pk=finding.pk)
@@ -165,16 +170,20 @@ EVIDENCE_FIELDS = ("evidence_kind", "evidence_object_id")
 
 def _record_finding(request, review, form):
     """The finding saved from a valid form through finding_create, or None with the form's
-    errors set (typed findings and those made from an evidence line)."""
+    errors set (typed findings and those made from an evidence line); AlreadySubmitted for a
+    second submit of the form (docs/architecture.md "Idempotent writes")."""
     if not form.is_valid():
         return None
     data = form.cleaned_data
     fields = {name: data[name] for name in FINDING_FIELDS + EVIDENCE_FIELDS if name in data}
     try:
-        return services.finding_create(actor=request.user, review=review, **fields)
+        with form_submitted_once(request, form) as receipt:
+            finding = services.finding_create(actor=request.user, review=review, **fields)
+            receipt.done(reverse("reviews:finding_detail", args=[finding.pk]))
     except ValidationError as exc:
         apply_form_errors(form, exc)
         return None
+    return finding
 
 
 def _evidence_line(review, data):
@@ -208,7 +217,10 @@ def finding_from_evidence(request, pk):
     line = _evidence_line(review, request.POST)
     if line is None and EVIDENCE_NOT_IN_MONTH not in form.non_field_errors():
         form.add_error(None, EVIDENCE_NOT_IN_MONTH)
-    finding = _record_finding(request, review, form)
+    try:
+        finding = _record_finding(request, review, form)
+    except AlreadySubmitted as submitted:
+        return submitted.redirect(request)
     if finding is not None:
         messages.success(request, _("The finding was recorded from the evidence."))
         return redirect("reviews:finding_detail", pk=finding.pk)

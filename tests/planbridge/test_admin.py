@@ -9,6 +9,9 @@ from django.urls import reverse
 # Operational rows with their own status and timestamps, not domain records; audit records
 # are themselves the history of what they record, written once and never changed.
 WITHOUT_HISTORY = {"planbridge.OutboxMessage", "planbridge.AuditRecord"}
+# A submitted form's one-time token is a receipt, kept a week (docs/architecture.md
+# "Idempotent writes").
+WITHOUT_HISTORY.add("planbridge.SubmissionToken")
 
 
 def domain_models():
