@@ -3,6 +3,7 @@ finding's flag or disposition and of a calendar token leaves a record of who (or
 when, old and new value, in the transaction of the change."""
 
 import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection
@@ -69,7 +70,7 @@ def audit_insert_sql(
     new: object,
     job: str,
     at: datetime.datetime,
-) -> tuple[str, list[object]]:
+) -> tuple[str, list[Any]]:
     """An `INSERT … SELECT` writing one record per row of `source` (an SQL FROM item, with
     `source_params`: a CTE's name, a table function) whose `id_column` is the changed row's
     id, every record with the same field, values and job: the set-based form of

@@ -72,7 +72,7 @@ def _unflag_carried(actor: User, finding: Finding, carryover: Carryover) -> None
     # The UPDATE runs even when the finding is not flagged: it touches the row, so a flag job
     # whose snapshot predates this carry fails to serialize and retries instead of flagging.
     Finding.objects.filter(pk=finding.pk).update(flagged_at=None)
-    at = carryover.accepted_at
+    at = carryover.accepted_at or timezone.now()
     flag_cleared_record(actor=actor, finding=finding, flagged_at=finding.flagged_at, at=at)
     finding.flagged_at = None
     carried_before = (

@@ -5,6 +5,7 @@ once, gives the same result as once."""
 
 import datetime
 import logging
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -76,38 +77,41 @@ def _flag_and_audit(now: datetime.datetime) -> int:
     through Python: on PostgreSQL one statement (the UPDATE as a CTE whose RETURNING feeds an
     INSERT … SELECT), elsewhere an INSERT … SELECT over the same selection, then the UPDATE."""
     findings = unlinked_findings(now=now).order_by()
-    query = findings.query.chain(UpdateQuery)
+    query = cast(UpdateQuery, findings.query.chain(UpdateQuery))
     query.add_update_values({"flagged_at": now})
     try:
         update_sql, update_params = query.get_compiler(findings.db).as_sql()
     except EmptyResultSet:  # a selection that is empty by construction
         return 0
-    pk = connection.ops.quote_name(Finding._meta.pk.column)
-    audit = {
-        "subject": AuditRecord.Subject.FINDING,
-        "field": "flagged_at",
-        "old": None,  # the UPDATE only touches findings not flagged yet
-        "new": now,
-        "job": FLAG_JOB,
-        "at": now,
-    }
+
+    def records(source: str, id_column: str, source_params: tuple = ()) -> tuple[str, list]:
+        return audit_insert_sql(
+            source=source,
+            id_column=id_column,
+            source_params=source_params,
+            subject=AuditRecord.Subject.FINDING,
+            field="flagged_at",
+            old=None,  # the UPDATE only touches findings not flagged yet
+            new=now,
+            job=FLAG_JOB,
+            at=now,
+        )
+
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            insert_sql, insert_params = audit_insert_sql(source="flagged", id_column="id", **audit)
+            pk = connection.ops.quote_name(str(Finding._meta.pk.column))
+            insert_sql, insert_params = records("flagged", "id")
             cursor.execute(
                 f"WITH flagged AS ({update_sql} RETURNING {pk} AS id) {insert_sql}",
-                (*update_params, *insert_params),
+                [*update_params, *insert_params],
             )
             return cursor.rowcount
         # SQLite (the embedded mode) has no UPDATE in a CTE. Its one writer at a time lets the
         # records go first, over the same selection, then the UPDATE: no one can change the
         # selection between the two statements of this transaction.
         select_sql, select_params = findings.values("pk").query.get_compiler(findings.db).as_sql()
-        insert_sql, insert_params = audit_insert_sql(
-            source=f"({select_sql}) AS flagged",
-            id_column="flagged.id",
-            source_params=select_params,
-            **audit,
+        insert_sql, insert_params = records(
+            f"({select_sql}) AS flagged", "flagged.id", select_params
         )
         cursor.execute(insert_sql, insert_params)
         cursor.execute(update_sql, update_params)
