@@ -10,7 +10,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 RUN_ENV := DEBUG=1 SECRET_KEY=$${SECRET_KEY:-dev-only-secret-key} PLANBRIDGE_DEMO_SCHEDULE=$${PLANBRIDGE_DEMO_SCHEDULE:-1} SITE_URL=$(SITE_URL)
 
 # Typed and checked by mypy: where the rules, writes and reads live (docs/architecture.md).
-TYPED := $(filter-out tests/%,$(wildcard */services.py */services */selectors.py */selectors */rules.py)) planbridge/outbox.py
+TYPED := $(filter-out tests/%,$(wildcard */services.py */services */selectors.py */selectors */rules.py)) planbridge/outbox.py planbridge/once.py
 
 .PHONY: run test venv lint format messages migrate demo clean guard-check
 
