@@ -9,11 +9,21 @@ class GoalsConfig(AppConfig):
     def ready(self):
         from planbridge import registry
 
+        from . import my_work
         from .models import Goal, PlanItem
         from .services import departments
 
         registry.register_object_page(Goal, "goals:goal_detail")
         registry.register_object_page(PlanItem, "goals:plan_item_detail")
+        # My work (docs/architecture.md "My work").
+        registry.register_my_work(
+            registry.WorkKind(
+                key="goals.check_ins",
+                label=_("Goals of mine without a check-in this month"),
+                entries=my_work.goals_without_check_in,
+                order=70,
+            )
+        )
         registry.register_nav(
             registry.NavEntry(
                 key="goals",

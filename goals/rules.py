@@ -8,7 +8,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.contrib.auth.models import User
-from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy
 
 from planbridge import periods
@@ -16,7 +16,7 @@ from planbridge import rules as core_rules
 from planbridge.models import Department, Membership, Plan
 from planbridge.rules import AnyUser
 
-from .models import Goal, Objective, PlanItem
+from .models import CheckIn, Goal, Objective, PlanItem
 
 # ---------------------------------------------------------------------------- state rules
 
@@ -66,6 +66,27 @@ def plan_item_overdue_flag(on_date: datetime.date | None = None, prefix: str = "
         default=Value(False),
         output_field=BooleanField(),
     )
+
+
+def goal_needs_check_in(
+    goal: Goal, checkin_dates: Iterable[datetime.date], on_date: datetime.date | None = None
+) -> bool:
+    """A goal running this month (started by `on_date`, not due before the month began) with
+    no check-in dated in this month up to `on_date` (`checkin_dates`: the goal's check-ins)."""
+    on_date = on_date or periods.today()
+    first = periods.month_start(on_date)
+    running = goal.start <= on_date and (goal.due is None or goal.due >= first)
+    return running and not any(first <= day <= on_date for day in checkin_dates)
+
+
+def goal_needs_check_in_q(on_date: datetime.date | None = None) -> Q:
+    """goal_needs_check_in as a filter on Goal."""
+    on_date = on_date or periods.today()
+    first = periods.month_start(on_date)
+    checked_in = Exists(
+        CheckIn.objects.filter(goal=OuterRef("pk"), date__gte=first, date__lte=on_date)
+    )
+    return Q(start__lte=on_date) & (Q(due__isnull=True) | Q(due__gte=first)) & ~Q(checked_in)
 
 
 OWNER_NOT_ALLOWED_MESSAGE = gettext_lazy(

@@ -9,12 +9,33 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from planbridge import registry
 
+        from . import my_work
         from .context_processors import asks_to_us_badge
         from .models import Ask, WeeklyUpdate
         from .services import departments
 
         registry.register_object_page(Ask, "meetings:ask_detail")
         registry.register_object_page(WeeklyUpdate, "meetings:update_detail")
+        # My work (docs/architecture.md "My work").
+        for key, label, entries, order in (
+            ("meetings.update", _("This week's update"), my_work.missing_updates, 10),
+            (
+                "meetings.asks",
+                _("Asks to my department waiting for an answer"),
+                my_work.asks_waiting,
+                20,
+            ),
+            (
+                "meetings.answers",
+                _("Answers to my department's asks since I last looked"),
+                my_work.answers_since,
+                30,
+            ),
+            ("meetings.actions", _("Action items I own"), my_work.action_items_owned, 50),
+        ):
+            registry.register_my_work(
+                registry.WorkKind(key=key, label=label, entries=entries, order=order)
+            )
         registry.register_nav(
             registry.NavEntry(
                 key="weekly",

@@ -10,7 +10,17 @@ class PlanbridgeConfig(AppConfig):
         from . import registry, rules, signals  # noqa: F401
 
         registry.register_nav(
-            registry.NavEntry(key="dashboard", label=_("Dashboard"), url_name="dashboard", order=0)
+            registry.NavEntry(key="my_work", label=_("My work"), url_name="my_work", order=-10)
+        )
+        # `/` shows PMs the dashboard (planbridge/my_work.py home).
+        registry.register_nav(
+            registry.NavEntry(
+                key="dashboard",
+                label=_("Dashboard"),
+                url_name="dashboard",
+                order=0,
+                url_names=("home",),
+            )
         )
         registry.register_nav(
             registry.NavEntry(

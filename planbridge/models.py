@@ -146,7 +146,10 @@ class Profile(models.Model):
     calendar_token_hash = models.CharField(
         _("calendar token (hashed)"), max_length=64, unique=True, null=True, blank=True
     )
-    history = HistoricalRecords(excluded_fields=["calendar_token_hash"])
+    # When the user last opened My work: its "answers since I last looked" start here. Moved
+    # on every visit, so it is kept out of the history (docs/architecture.md "My work").
+    my_work_seen_at = models.DateTimeField(_("My work last seen at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["calendar_token_hash", "my_work_seen_at"])
 
     class Meta:
         verbose_name = _("profile")

@@ -30,6 +30,8 @@ class NavEntry:
     order: int
     namespaces: tuple[str, ...] = ()
     url_name_prefix: str | None = None
+    # Other URL names it is current on (the dashboard is also PMs' home, `/`).
+    url_names: tuple[str, ...] = ()
     # A number shown beside the label (None or 0 shows nothing), and what it means.
     badge: Callable[[HttpRequest], int | None] | None = None
     badge_title: Label = ""
@@ -84,6 +86,34 @@ class DepartmentWork:
     order: int
 
 
+@dataclass(frozen=True)
+class WorkEntry:
+    """One thing waiting for a user on My work: `title`, the page where it is dealt with,
+    since when it waits (`since`: a date or an aware moment), whether it is overdue by its
+    app's rule (with its `due` date or moment, for "was due …") and a short `note` (a
+    deadline, days left)."""
+
+    title: str
+    url: str
+    since: Any
+    overdue: bool = False
+    due: Any = None
+    note: Label = ""
+
+
+@dataclass(frozen=True)
+class WorkKind:
+    """A kind of work an app keeps on My work (docs/architecture.md "My work"):
+    `entries(user, seen_at)` returns what waits for `user` now, in the app's order, in a
+    fixed number of queries; `seen_at` is when the user last opened My work (None the
+    first time), for kinds that show what is new since."""
+
+    key: str
+    label: Label
+    entries: Callable[[Any, Any], list[WorkEntry]]
+    order: int
+
+
 @dataclass
 class _Registry:
     navigation: dict[str, NavEntry] = field(default_factory=dict)
@@ -93,6 +123,7 @@ class _Registry:
     # model label ("goals.goal") -> the URL name of its page, which takes the row's id
     object_pages: dict[str, str] = field(default_factory=dict)
     department_work: dict[str, DepartmentWork] = field(default_factory=dict)
+    my_work: dict[str, WorkKind] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -123,6 +154,17 @@ def register_department_work(entry: DepartmentWork) -> None:
     _registry.department_work[entry.key] = entry
 
 
+def register_my_work(kind: WorkKind) -> None:
+    _registry.my_work[kind.key] = kind
+
+
+def my_work(user: Any, *, seen_at: Any = None) -> list[tuple[WorkKind, list[WorkEntry]]]:
+    """Each kind of work the apps registered for My work, in their order, with what waits
+    for `user` now (possibly nothing)."""
+    kinds = sorted(_registry.my_work.values(), key=lambda kind: kind.order)
+    return [(kind, kind.entries(user, seen_at)) for kind in kinds]
+
+
 def department_work() -> list[DepartmentWork]:
     """The kinds of departments' current work the apps registered, in their order."""
     return sorted(_registry.department_work.values(), key=lambda entry: entry.order)
@@ -143,6 +185,7 @@ def _current_key(request: HttpRequest, entries: list[NavEntry]) -> str | None:
     for entry in entries:
         if not namespace and (
             url_name == entry.url_name
+            or url_name in entry.url_names
             or (entry.url_name_prefix and url_name.startswith(entry.url_name_prefix))
         ):
             return entry.key

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,6 +66,15 @@ def profile_set_language(*, user: User, language: str) -> None:
     if language not in dict(settings.LANGUAGES):
         raise ValidationError(_("Unknown language."))
     Profile.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def profile_my_work_seen(*, user: User, at: datetime.datetime) -> None:
+    """Records that the user looked at My work at `at` (its "answers since I last looked"
+    start there next time); one UPDATE, which never moves the moment back (a slower request of
+    an earlier visit finishing last)."""
+    Profile.objects.filter(user=user).filter(
+        Q(my_work_seen_at__isnull=True) | Q(my_work_seen_at__lt=at)
+    ).update(my_work_seen_at=at)
 
 
 @transaction.atomic

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import dashboard, plan_document, trace, views
+from . import dashboard, my_work, plan_document, trace, views
 
 urlpatterns = [
-    path("", dashboard.dashboard, name="dashboard"),
+    path("", my_work.home, name="home"),
+    path("me/", my_work.my_work, name="my_work"),
+    path("bridge/", dashboard.dashboard, name="dashboard"),
     path("bridge/<str:metric>/", dashboard.dashboard_detail, name="dashboard_detail"),
     path("trace/<str:kind>/<int:pk>/", trace.trace, name="trace"),
     path("healthz", views.healthz, name="healthz"),

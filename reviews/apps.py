@@ -9,11 +9,29 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         from planbridge import registry
 
+        from . import my_work
         from .models import Finding
         from .selectors import plan_review_summary
         from .services import departments
 
         registry.register_object_page(Finding, "reviews:finding_detail")
+        # My work (docs/architecture.md "My work").
+        registry.register_my_work(
+            registry.WorkKind(
+                key="reviews.proposals",
+                label=_("Carry proposals waiting for my department"),
+                entries=my_work.proposals_waiting,
+                order=40,
+            )
+        )
+        registry.register_my_work(
+            registry.WorkKind(
+                key="reviews.findings",
+                label=_("Findings of my department without a disposition"),
+                entries=my_work.findings_without_disposition,
+                order=60,
+            )
+        )
         registry.register_nav(
             registry.NavEntry(
                 key="reviews",

@@ -75,8 +75,9 @@ def test_the_navigation_and_user_menu_come_from_the_apps_registrations(pm):
     page.force_login(pm)
     response = page.get(reverse("dashboard"))
     keys = [item["key"] for item in response.context["nav_items"]]
-    assert keys == ["dashboard", "plans", "goals", "weekly", "reviews"]
+    assert keys == ["my_work", "dashboard", "plans", "goals", "weekly", "reviews"]
     assert [item["active"] for item in response.context["nav_items"]] == [
+        False,
         True,
         False,
         False,

@@ -315,7 +315,10 @@ def test_a_coordinator_is_told_on_the_dashboard_that_a_proposal_waits_for_them(
     assert waiting.context["pending"] == 1
     assert reverse("reviews:review_list") in waiting.content.decode()
     for other in (dev_coordinator, pm):
-        assert b'data-testid="pending-proposals"' not in client_for(other).get("/").content
+        assert (
+            b'data-testid="pending-proposals"'
+            not in client_for(other).get(reverse("dashboard")).content
+        )
 
 
 @pytest.mark.parametrize("size", [1, 30])
