@@ -24,6 +24,7 @@ def _pages_of_the_demo() -> list[str]:
     review = Review.objects.order_by("-month").first()
     return [
         "/",
+        "/me/",
         "/bridge/goals/",
         "/goals/timeline/",
         "/weekly/",
