@@ -122,6 +122,14 @@ def plan_item_create(
     department); PMs and coordinators of the department only."""
     if not rules.can_create_plan_item(actor, department):
         raise PermissionDenied(_("You can only plan for departments you coordinate."))
+    # Archived plans and departments take no new work (docs/architecture.md "Nothing with
+    # history is deleted"); the forms do not offer them, a direct call is refused the same.
+    if plan is not None and core_rules.plan_is_archived(plan):
+        raise ValidationError({"plan": _("This plan is archived and takes no new work.")})
+    if core_rules.department_is_archived(department):
+        raise ValidationError(
+            {"department": _("This department is archived and takes no new work.")}
+        )
     item = PlanItem(
         plan=plan,
         department=department,
