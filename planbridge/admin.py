@@ -14,6 +14,8 @@ from .models import (
     AuditRecord,
     Department,
     Membership,
+    Notification,
+    NotificationPreference,
     OutboxMessage,
     Plan,
     Profile,
@@ -244,3 +246,29 @@ class SubmissionTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Notifications are recorded by the apps' services (docs/architecture.md
+    "Notifications"): the admin reads them."""
+
+    list_display = ["created_at", "kind", "recipient", "actor", "title", "delivery", "read_at"]
+    list_filter = ["kind", "delivery"]
+    search_fields = ["recipient__username", "title"]
+    list_select_related = ["recipient", "actor"]
+    readonly_fields = [field.name for field in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "delivery"]
+    list_filter = ["kind", "delivery"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]

@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from . import registry, rules
+from . import notifications, registry, rules
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -13,4 +13,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_items": registry.navigation(request),
         "user_menu_items": registry.user_menu(user),
         "may_use_admin": rules.can_use_admin(user),
+        # One COUNT per page (docs/architecture.md "Notifications").
+        "unread_notifications": notifications.unread_count(user),
     }

@@ -289,3 +289,98 @@ class SubmissionToken(models.Model):
 
     def __str__(self):
         return f"{self.form} · {self.token}"
+
+
+class Notification(models.Model):
+    """One event for one user (docs/architecture.md "Notifications"): what happened (kind), who
+    did it, and the object it concerns as app label, id, link and title, the title stored as
+    typed (it is the user's text); the sentence around it is rendered in the reader's language.
+    `delivery` is the user's preference for the kind when it was recorded; `emailed_at` is set
+    when an e-mail (at once, or the daily digest) carried it."""
+
+    class Kind(models.TextChoices):
+        ASK_RAISED = "ask_raised", _("Ask raised to my department")
+        ASK_ACCEPTED = "ask_accepted", _("Ask of my department accepted")
+        ASK_DECLINED = "ask_declined", _("Ask of my department declined")
+        ASK_DONE = "ask_done", _("Ask of my department done")
+        PROPOSAL_MADE = "proposal_made", _("Proposal made to my department")
+        PROPOSAL_ACCEPTED = "proposal_accepted", _("Proposal accepted")
+        PROPOSAL_DECLINED = "proposal_declined", _("Proposal declined")
+        ACTION_ITEM_ASSIGNED = "action_item_assigned", _("Action item assigned to me")
+        FINDING_FLAGGED = "finding_flagged", _("Finding of my department flagged")
+        REVIEW_CLOSED = "review_closed", _("Review closed with findings of my department")
+
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", _("E-mail at once")
+        DIGEST = "digest", _("In the daily digest")
+        OFF = "off", _("No e-mail")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    app_label = models.CharField(_("app"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    url = models.CharField(_("link"), max_length=500)
+    title = models.CharField(_("title"), max_length=300)
+    department_name = models.CharField(_("department"), max_length=120, blank=True)
+    delivery = models.CharField(_("e-mail"), max_length=10, choices=Delivery.choices)
+    created_at = models.DateTimeField(_("created at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient"),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(delivery="digest", emailed_at__isnull=True),
+                name="notification_digest_due",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} · {self.recipient} · {self.title}"
+
+
+class NotificationPreference(models.Model):
+    """How a user wants one kind of notification e-mailed; without a row the kind's default
+    (planbridge.notifications.DEFAULT_DELIVERY) holds."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Notification.Kind.choices)
+    delivery = models.CharField(_("e-mail"), max_length=10, choices=Notification.Delivery.choices)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notificationpreference_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.kind} · {self.delivery}"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import dashboard, my_work, plan_document, trace, views
+from . import dashboard, my_work, notification_views, plan_document, trace, views
 
 urlpatterns = [
     path("", my_work.home, name="home"),
@@ -25,6 +25,22 @@ urlpatterns = [
     ),
     path("language/", views.set_language, name="set_language"),
     path("profile/", views.profile, name="profile"),
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path(
+        "notifications/<int:pk>/read/",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/read-all/",
+        notification_views.notification_read_all,
+        name="notification_read_all",
+    ),
+    path(
+        "notifications/settings/",
+        notification_views.notification_settings,
+        name="notification_settings",
+    ),
     path("logins/locked/", views.login_lockouts, name="login_lockouts"),
     path("logins/locked/unlock/", views.login_lockout_lift, name="login_lockout_lift"),
     path("plans/", views.plan_list, name="plan_list"),

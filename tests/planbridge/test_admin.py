@@ -12,6 +12,9 @@ WITHOUT_HISTORY = {"planbridge.OutboxMessage", "planbridge.AuditRecord"}
 # A submitted form's one-time token is a receipt, kept a week (docs/architecture.md
 # "Idempotent writes").
 WITHOUT_HISTORY.add("planbridge.SubmissionToken")
+# Notifications are deliveries of events whose objects keep their own history; a user's
+# e-mail choice per kind is a setting like the language switcher's cookie.
+WITHOUT_HISTORY |= {"planbridge.Notification", "planbridge.NotificationPreference"}
 
 
 def domain_models():
