@@ -6,6 +6,7 @@ to PMs and sends everyone else here."""
 
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from . import registry, rules, services
 from .dashboard import dashboard
@@ -19,7 +20,10 @@ def home(request):
     return redirect("my_work")
 
 
+@require_GET
 def my_work(request):
+    """What waits for the user; the visit moves "since I last looked" (the page's one
+    write, so it answers GET only)."""
     user = request.user
     # The moment is taken before the kinds are read, so an answer given while the page is
     # being assembled is still new on the next visit.

@@ -75,6 +75,12 @@ def test_an_anonymous_visitor_is_sent_to_the_login(anon):
     assert response["Location"].startswith("/login/")
 
 
+def test_my_work_answers_get_only_and_a_post_records_nothing(client_for, sales_member):
+    response = client_for(sales_member).post(PAGE)
+    assert response.status_code == 405
+    assert Profile.objects.get(user=sales_member).my_work_seen_at is None
+
+
 def test_the_home_page_sends_coordinators_and_members_to_my_work(
     client_for, dev_coordinator, sales_member
 ):
