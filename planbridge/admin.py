@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import rules, services
 from .models import (
     AuditRecord,
+    ChatRobot,
     Department,
     Membership,
     Notification,
@@ -175,12 +176,64 @@ class ProfileAdmin(SimpleHistoryAdmin):
     search_fields = ["user__username"]
 
 
+@admin.register(ChatRobot)
+class ChatRobotAdmin(SimpleHistoryAdmin):
+    # The webhook URL and the secret are never shown again after saving: the host and the
+    # last 4 characters only (docs/architecture.md "Chat robots"). Robots are added from
+    # their settings page or the shell, which check the URL.
+    list_display = [
+        "kind",
+        "url_hint",
+        "department",
+        "plan",
+        "language",
+        "created_by",
+        "last_error",
+    ]
+    list_filter = ["kind"]
+    list_select_related = ["department", "plan", "created_by"]
+    fields = [
+        "kind",
+        "url_hint",
+        "secret_hint",
+        "department",
+        "plan",
+        "language",
+        "posts",
+        "created_by",
+        "last_error",
+        "last_error_at",
+    ]
+    readonly_fields = [
+        "kind",
+        "url_hint",
+        "secret_hint",
+        "department",
+        "plan",
+        "created_by",
+        "last_error",
+        "last_error_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["kind", "recipient", "state", "attempts", "created_at", "sent_at", "last_error"]
+    list_display = [
+        "kind",
+        "recipient",
+        "robot",
+        "state",
+        "attempts",
+        "created_at",
+        "sent_at",
+        "last_error",
+    ]
     list_filter = ["state", "kind", "channel"]
     search_fields = ["recipient__username", "address", "dedupe_key"]
-    list_select_related = ["recipient"]
+    list_select_related = ["recipient", "robot"]
     date_hierarchy = "created_at"
     # The outbox is written by the send path only: the admin reads it and retries failures.
     readonly_fields = [field.name for field in OutboxMessage._meta.fields]

@@ -167,6 +167,7 @@ class OutboxMessage(models.Model):
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
+        ROBOT = "robot", _("Chat robot")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -180,11 +181,23 @@ class OutboxMessage(models.Model):
     channel = models.CharField(
         _("channel"), max_length=20, choices=Channel.choices, default=Channel.EMAIL
     )
+    # An email has a user as recipient; a robot message has the robot (docs/architecture.md
+    # "Chat robots").
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="outbox_messages",
         verbose_name=_("recipient"),
+    )
+    robot = models.ForeignKey(
+        "ChatRobot",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("chat robot"),
     )
     address = models.CharField(_("address"), max_length=254)
     kind = models.CharField(_("kind"), max_length=40)
@@ -203,6 +216,12 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # A robot message split into parts (each under the platform's size limit) posts them in
+    # order; the parts the platform took are counted here, so a retry goes on from the next.
+    parts_done = models.PositiveSmallIntegerField(_("parts posted"), default=0)
+    # The earliest moment of the next attempt a platform asked for (a rate-limit answer) or
+    # the robot's own throttle set.
+    retry_after = models.DateTimeField(_("retry after"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -210,6 +229,11 @@ class OutboxMessage(models.Model):
         verbose_name_plural = _("outbox messages")
         constraints = [
             models.UniqueConstraint(fields=["dedupe_key"], name="outboxmessage_dedupe_key"),
+            models.CheckConstraint(
+                condition=(Q(channel="email") & Q(recipient__isnull=False))
+                | (Q(channel="robot") & Q(recipient__isnull=True)),
+                name="outboxmessage_recipient_of_channel",
+            ),
         ]
         indexes = [
             models.Index(
@@ -221,7 +245,98 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} · {self.recipient} · {self.get_state_display()}"
+        return f"{self.kind} · {self.recipient or self.address} · {self.get_state_display()}"
+
+
+class ChatRobot(models.Model):
+    """A group robot of a department or of a plan on WeCom, DingTalk, Feishu or Slack
+    (docs/architecture.md "Chat robots"). Its webhook URL and secret are credentials: stored,
+    never shown again (pages show `url_hint`)."""
+
+    class Kind(models.TextChoices):
+        WECOM = "wecom", _("WeCom")
+        DINGTALK = "dingtalk", _("DingTalk")
+        FEISHU = "feishu", _("Feishu")
+        SLACK = "slack", _("Slack")
+
+    class Post(models.TextChoices):
+        DIGEST = "digest", _("Daily digest of flagged findings")
+        AGENDA = "agenda", _("Weekly meeting agenda")
+        ASKS = "asks", _("Asks to and from the department")
+        REVIEWS = "reviews", _("Review closed")
+
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chat_robots",
+        verbose_name=_("department"),
+    )
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="chat_robots",
+        verbose_name=_("plan"),
+    )
+    kind = models.CharField(_("platform"), max_length=10, choices=Kind.choices)
+    url = models.CharField(_("webhook URL"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=Profile.Language.choices, default="zh-hans"
+    )
+    posts = models.JSONField(_("posts"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="chat_robots",
+        verbose_name=_("added by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The platform's last refusal that retrying cannot fix (signature, keyword, size).
+    last_error = models.TextField(_("last error of the platform"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    # Moments of the latest posts (the throttle's window), kept on the row that serializes
+    # them: a throttle in a cache is not correctness (STYLE.md "Jobs").
+    recent_posts = models.JSONField(_("recent posts"), default=list, blank=True)
+    # The credentials stay out of the history; the throttle's moments and the last error are
+    # written with update() and change too often to be history.
+    history = HistoricalRecords(
+        excluded_fields=["url", "secret", "recent_posts", "last_error", "last_error_at"]
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("chat robot")
+        verbose_name_plural = _("chat robots")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(department__isnull=False) & Q(plan__isnull=True))
+                | (Q(department__isnull=True) & Q(plan__isnull=False)),
+                name="chatrobot_department_or_plan",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["wecom", "dingtalk", "feishu", "slack"]),
+                name="chatrobot_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.url_hint}"
+
+    @property
+    def url_hint(self) -> str:
+        """What pages show of the URL: its host and its last 4 characters."""
+        from urllib.parse import urlparse
+
+        host = urlparse(self.url).hostname or "?"
+        return f"{host} …{self.url[-4:]}"
+
+    @property
+    def secret_hint(self) -> str:
+        return f"…{self.secret[-4:]}" if self.secret else ""
 
 
 class AuditRecord(models.Model):

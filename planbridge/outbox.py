@@ -44,7 +44,7 @@ State = OutboxMessage.State
 
 def outbox_enqueue(
     *,
-    recipient_id: int,
+    recipient_id: int | None,
     address: str,
     kind: str,
     dedupe_key: str,
@@ -53,6 +53,7 @@ def outbox_enqueue(
     html: str = "",
     headers: dict[str, str] | None = None,
     channel: str = OutboxMessage.Channel.EMAIL,
+    robot_id: int | None = None,
     queue: bool = True,
 ) -> OutboxMessage | None:
     """Stores a rendered message for `recipient_id` and (with `queue`) queues its send after
@@ -67,6 +68,7 @@ def outbox_enqueue(
             message = OutboxMessage.objects.create(
                 channel=channel,
                 recipient_id=recipient_id,
+                robot_id=robot_id,
                 address=address,
                 kind=kind,
                 dedupe_key=dedupe_key,
@@ -141,6 +143,16 @@ def max_attempts() -> int:
     return settings.PLANBRIDGE_OUTBOX_MAX_RETRIES + 1
 
 
+def retry_wait(message_pk: int) -> float:
+    """Seconds until the moment a message was asked to wait for (0 when none)."""
+    retry_after = (
+        OutboxMessage.objects.filter(pk=message_pk).values_list("retry_after", flat=True).first()
+    )
+    if retry_after is None:
+        return 0.0
+    return max((retry_after - timezone.now()).total_seconds(), 0.0)
+
+
 def retry_countdown(retries: int) -> float:
     """Seconds to wait before retry number `retries + 1`: exponential with jitter, each wait
     capped so that all retries together stay within half the broker's visibility timeout."""
@@ -188,7 +200,11 @@ def outbox_message_claim(*, message_pk: int, now: datetime.datetime) -> OutboxMe
 
 
 def _claimable(now: datetime.datetime) -> Q:
-    pending = Q(state=State.PENDING, attempts__lt=max_attempts())
+    # A message that was asked to wait (a platform's rate limit, the robot's throttle) is not
+    # claimed before its moment, also by a duplicate task or a recovery run.
+    pending = Q(state=State.PENDING, attempts__lt=max_attempts()) & (
+        Q(retry_after__isnull=True) | Q(retry_after__lte=now)
+    )
     lapsed = Q(
         state=State.SENDING, lease_until__lt=now, attempts__lt=max_attempts() + CRASH_RESENDS
     )
@@ -216,9 +232,24 @@ def outbox_message_send(*, message_pk: int) -> str:
         # A bug, not the mail server: recorded where the admin shows it, then raised.
         _record(mine, State.FAILED, exc)
         raise
+    if isinstance(outcome, Throttled):
+        # Not posted, not the platform's answer: the attempt is given back.
+        mine.update(
+            state=State.PENDING,
+            attempts=F("attempts") - 1,
+            retry_after=now + datetime.timedelta(seconds=outcome.wait),
+            lease_until=None,
+            updated_at=timezone.now(),
+        )
+        return RETRY
     if isinstance(outcome, _Refused):
         state = State.FAILED if final or outcome.permanent else State.PENDING
         _record(mine, state, outcome.error)
+        if state == State.PENDING and outcome.wait:
+            mine_pending = OutboxMessage.objects.filter(pk=message.pk, state=State.PENDING)
+            mine_pending.update(
+                retry_after=timezone.now() + datetime.timedelta(seconds=outcome.wait)
+            )
         logger.warning(
             "Outbox message %s attempt %s: %s (%s)", message.pk, message.attempts, outcome, state
         )
@@ -229,6 +260,7 @@ def outbox_message_send(*, message_pk: int) -> str:
         return UNKNOWN
     mine.update(
         state=State.SENT,
+        retry_after=None,
         sent_at=timezone.now(),
         lease_until=None,
         last_error="",
@@ -240,9 +272,11 @@ def outbox_message_send(*, message_pk: int) -> str:
 class _Refused:
     """The server refused or could not be reached: the message was not taken."""
 
-    def __init__(self, error: Exception, permanent: bool):
+    def __init__(self, error: Exception, permanent: bool, wait: float = 0.0):
         self.error = error
         self.permanent = permanent
+        # Seconds the receiver asked us to wait before trying again (a rate-limit answer).
+        self.wait = wait
 
     def __str__(self):
         return describe(self.error)
@@ -255,7 +289,23 @@ class _Broken:
         self.error = error
 
 
-def _deliver(message: OutboxMessage) -> "_Refused | _Broken | None":
+class Throttled:
+    """The robot's own throttle is full: nothing was posted; try again in `wait` seconds."""
+
+    def __init__(self, wait: float):
+        self.wait = wait
+
+
+# The names the robot channel (planbridge.robots.delivery) answers with.
+Refused = _Refused
+Broken = _Broken
+
+
+def _deliver(message: OutboxMessage) -> "_Refused | _Broken | Throttled | None":
+    if message.channel == OutboxMessage.Channel.ROBOT:
+        from .robots.delivery import robot_deliver  # the robot channel calls back here
+
+        return robot_deliver(message)
     email = email_of(message)
     connection = get_connection(fail_silently=False)
     try:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from .models import PM_GROUP, Department, Membership, Plan
+from .models import PM_GROUP, ChatRobot, Department, Membership, Plan
 from .periods import add_months, month_end, month_start
 
 # Who asks: a logged-in user or the anonymous visitor of a page (request.user).
@@ -180,3 +180,21 @@ def user_may_be_deactivated(actor: AnyUser, target: User) -> bool:
 def can_archive_department(user: AnyUser, department: Department | None = None) -> bool:
     """PMs archive and merge departments."""
     return is_pm(user)
+
+
+def can_manage_department_robots(user: AnyUser, department_id: int) -> bool:
+    """A department's chat robots are added, changed, tested and removed by its coordinators
+    and PMs (docs/architecture.md "Chat robots")."""
+    return is_pm(user) or is_coordinator_of(user, department_id)
+
+
+def can_manage_plan_robots(user: AnyUser, plan: Plan) -> bool:
+    """A plan's chat robots: its owner and PMs."""
+    return is_pm(user) or (user.is_authenticated and plan.owner_id == user.pk)
+
+
+def can_manage_robot(user: AnyUser, robot: ChatRobot) -> bool:
+    """The robot's department's or plan's rule."""
+    if robot.department_id is not None:
+        return can_manage_department_robots(user, robot.department_id)
+    return robot.plan is not None and can_manage_plan_robots(user, robot.plan)

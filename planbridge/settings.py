@@ -337,6 +337,9 @@ if PLANBRIDGE_DELIVERY_LEASE_SECONDS * 2 >= CELERY_BROKER_VISIBILITY_TIMEOUT:
         "PLANBRIDGE_DELIVERY_LEASE_SECONDS must be below half of CELERY_BROKER_VISIBILITY_TIMEOUT "
         f"({PLANBRIDGE_DELIVERY_LEASE_SECONDS} and {CELERY_BROKER_VISIBILITY_TIMEOUT} given)."
     )
+# Chat robots' webhooks must be https:// on a public host; 1 lets them post to any address
+# (the tests' local servers, a private deployment of a chat platform).
+PLANBRIDGE_ALLOW_PRIVATE_WEBHOOKS = env_bool("PLANBRIDGE_ALLOW_PRIVATE_WEBHOOKS", default=False)
 CELERY_BEAT_SCHEDULE["planbridge-send-outbox"] = {
     "task": "planbridge.send_outbox",
     "schedule": crontab(minute=f"*/{PLANBRIDGE_OUTBOX_RECOVER_MINUTES}"),

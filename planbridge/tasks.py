@@ -33,7 +33,9 @@ def send_outbox_message(self, message_pk: int) -> str:
     with backoff and jitter until its attempts are used up, then the message is `failed`."""
     outcome = outbox.outbox_message_send(message_pk=message_pk)
     if outcome == outbox.RETRY:
-        raise self.retry(countdown=outbox.retry_countdown(self.request.retries))
+        # A platform's rate limit or a robot's throttle may ask for a longer wait.
+        countdown = max(outbox.retry_countdown(self.request.retries), outbox.retry_wait(message_pk))
+        raise self.retry(countdown=countdown)
     return outcome
 
 
