@@ -56,6 +56,7 @@ urlpatterns = [
         name="plan_document_markdown",
     ),
     path("plans/<int:pk>/items.csv", plan_document.plan_items_csv, name="plan_items_csv"),
+    path("robots/", include("planbridge.robots.urls")),
     path("goals/", include("goals.urls")),
     path("weekly/", include("meetings.urls")),
     path("reviews/", include("reviews.urls")),

@@ -308,6 +308,13 @@ def _kwargs_by_url_name(data) -> dict[str, list[dict]]:
         "reviews:proposal_accept": ids([data["proposal"]]),
         "reviews:proposal_decline": ids([data["proposal"]]),
         "reviews:plan_item_findings": ids(items.values()),
+        "robots:department": [{"slug": d.slug} for d in data["departments"].values()]
+        + [{"slug": "nope"}],
+        "robots:plan": plan_ids,
+        # No robot exists here: a real one would post to its platform from the test button.
+        "robots:edit": [{"pk": HUGE_ID}],
+        "robots:test": [{"pk": HUGE_ID}],
+        "robots:delete": [{"pk": HUGE_ID}],
     }
 
 

@@ -52,7 +52,7 @@ def _clean(*, kind: str, url: str, secret: str, language: str, posts: list[str])
 @transaction.atomic
 def robot_add(
     *,
-    actor: User,
+    actor: User | None,
     kind: str,
     url: str,
     secret: str = "",
@@ -60,14 +60,23 @@ def robot_add(
     posts: list[str],
     department: Department | None = None,
     plan: Plan | None = None,
+    owner: User | None = None,
 ) -> ChatRobot:
-    """Adds a robot to a department (its coordinators, PMs) or a plan (its owner, PMs)."""
+    """Adds a robot to a department (its coordinators, PMs) or a plan (its owner, PMs); actor
+    None is the shell (`manage.py chat_robot add`), which names the robot's `owner`, the user
+    told of the platform's refusals."""
     if (department is None) == (plan is None):
         raise ValidationError(_("A robot belongs to one department or one plan."))
-    if department is not None and not rules.can_manage_department_robots(actor, department.pk):
-        raise PermissionDenied(_("Only the department's coordinators and PMs manage its robots."))
-    if plan is not None and not rules.can_manage_plan_robots(actor, plan):
-        raise PermissionDenied(_("Only the plan's owner and PMs manage its robots."))
+    if actor is not None:
+        if department is not None and not rules.can_manage_department_robots(actor, department.pk):
+            raise PermissionDenied(
+                _("Only the department's coordinators and PMs manage its robots.")
+            )
+        if plan is not None and not rules.can_manage_plan_robots(actor, plan):
+            raise PermissionDenied(_("Only the plan's owner and PMs manage its robots."))
+    owner = owner or actor
+    if owner is None:
+        raise ValidationError(_("A robot needs an owner, told when its platform refuses it."))
     url, secret = url.strip(), secret.strip()
     _clean(kind=kind, url=url, secret=secret, language=language, posts=posts)
     return ChatRobot.objects.create(
@@ -78,7 +87,7 @@ def robot_add(
         secret=secret,
         language=language,
         posts=sorted(set(posts), key=POSTS.index),
-        created_by=actor,
+        created_by=owner,
     )
 
 
