@@ -9,6 +9,7 @@ app: callers pass the object's app label, id, link and title.
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from . import outbox
-from .models import Notification, NotificationPreference, Profile
+from .models import Membership, Notification, NotificationPreference, Profile
 
 Kind = Notification.Kind
 Delivery = Notification.Delivery
@@ -43,7 +44,7 @@ DEFAULT_DELIVERY: dict[str, str] = {
 }
 
 # The sentence of each kind, rendered in the reader's language around the stored title.
-SENTENCES = {
+SENTENCES: dict[str, Any] = {
     Kind.ASK_RAISED: _("%(actor)s raised an ask to %(department)s: %(title)s"),
     Kind.ASK_ACCEPTED: _("%(actor)s accepted the ask of %(department)s: %(title)s"),
     Kind.ASK_DECLINED: _("%(actor)s declined the ask of %(department)s: %(title)s"),
@@ -206,6 +207,18 @@ def notification_email_render(*, notification: Notification) -> tuple[str, str, 
         text = render_to_string("planbridge/email/notification.txt", context)
         html = render_to_string("planbridge/email/notification.html", context)
     return subject, text, html
+
+
+def department_coordinator_ids(department_ids: Collection[int]) -> list[int]:
+    """Ids of the coordinators of these departments (one query), the usual recipients."""
+    return list(
+        Membership.objects.filter(
+            department_id__in=department_ids, role=Membership.Role.COORDINATOR
+        )
+        .order_by()
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
 
 
 # Reads -----------------------------------------------------------------------------------

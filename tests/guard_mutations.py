@@ -70,10 +70,12 @@ def is_guard(statement: ast.stmt) -> bool:
 
 
 # Write paths that are services in all but name: the core's one send path for every message,
-# and the one-time tokens every creating form's submit goes through.
+# the one-time tokens every creating form's submit goes through, and the recording of
+# notifications.
 OTHER_SERVICE_MODULES = [
     ("planbridge.outbox", ROOT / "planbridge" / "outbox.py"),
     ("planbridge.once", ROOT / "planbridge" / "once.py"),
+    ("planbridge.notifications", ROOT / "planbridge" / "notifications.py"),
 ]
 
 

@@ -308,6 +308,8 @@ def _kwargs_by_url_name(data) -> dict[str, list[dict]]:
         "reviews:proposal_accept": ids([data["proposal"]]),
         "reviews:proposal_decline": ids([data["proposal"]]),
         "reviews:plan_item_findings": ids(items.values()),
+        # Nobody has notifications here: each id is someone else's or no one's (a 404).
+        "notification_read": [{"pk": 1}, {"pk": HUGE_ID}],
         "robots:department": [{"slug": d.slug} for d in data["departments"].values()]
         + [{"slug": "nope"}],
         "robots:plan": plan_ids,

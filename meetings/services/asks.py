@@ -6,11 +6,13 @@ import datetime
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from goals.models import PlanItem
-from planbridge.models import Department
+from planbridge import notifications
+from planbridge.models import Department, Notification
 from planbridge.periods import check_dates_in_range
 
 from .. import rules
@@ -56,7 +58,24 @@ def ask_raise(
     )
     ask.full_clean()
     ask.save()
+    _ask_notify(ask=ask, kind=Notification.Kind.ASK_RAISED, actor=actor)
     return ask
+
+
+def _ask_notify(*, ask: Ask, kind: str, actor: User) -> None:
+    # A raised ask concerns the receiving department, an answer the asking one
+    # (docs/architecture.md "Notifications").
+    department = ask.to_department if kind == Notification.Kind.ASK_RAISED else ask.from_department
+    notifications.notify(
+        kind=kind,
+        recipient_ids=notifications.department_coordinator_ids([department.pk]),
+        actor=actor,
+        app_label="meetings",
+        object_id=ask.pk,
+        url=reverse("meetings:ask_detail", args=[ask.pk]),
+        title=ask.what,
+        department_name=department.name,
+    )
 
 
 def stale_ask_message(ask: Ask) -> str:
@@ -111,4 +130,12 @@ def ask_answer(
     if ask.answered_at is None or answer != "done":
         ask.answered_at = now
     ask.save()
+    _ask_notify(ask=ask, kind=ANSWER_KINDS[answer], actor=actor)
     return ask
+
+
+ANSWER_KINDS = {
+    "accept": Notification.Kind.ASK_ACCEPTED,
+    "decline": Notification.Kind.ASK_DECLINED,
+    "done": Notification.Kind.ASK_DONE,
+}

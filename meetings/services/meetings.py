@@ -8,11 +8,13 @@ from collections.abc import Iterable
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from planbridge import notifications
 from planbridge import rules as core_rules
-from planbridge.models import Department, Plan
+from planbridge.models import Department, Notification, Plan
 from planbridge.periods import check_dates_in_range, week_start
 
 from .. import rules
@@ -105,6 +107,16 @@ def action_item_create(
     )
     item.full_clean()
     item.save()
+    notifications.notify(
+        kind=Notification.Kind.ACTION_ITEM_ASSIGNED,
+        recipient_ids=[owner.pk],
+        actor=actor,
+        app_label="meetings",
+        object_id=item.pk,
+        url=reverse("meetings:meeting_detail", args=[meeting.pk]),
+        title=item.title,
+        department_name=department.name,
+    )
     return item
 
 

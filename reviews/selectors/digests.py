@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet, Value
 from django.urls import reverse
 from django.utils import timezone
 
-from planbridge import periods
+from planbridge import notifications, periods
 from planbridge.models import Membership, OutboxMessage, Profile
 
 from .. import rules
@@ -93,15 +93,20 @@ def digest_items(*, user: User, now: datetime.datetime | None = None) -> list[Di
 
 def digest_recipients(*, now: datetime.datetime | None = None) -> QuerySet[User]:
     """Active users with an email address who coordinate the department of a flagged finding
-    or facilitated its review, minus those who opted out, with their profiles (one query)."""
+    or facilitated its review, or have notifications waiting for the digest
+    (docs/architecture.md "Notifications"), minus those who opted out, with their profiles
+    (one query)."""
     flagged = flagged_findings(now=now)
     coordinators = Membership.objects.filter(
         role=Membership.Role.COORDINATOR, department_id__in=flagged.values("department_id")
     ).values("user_id")
     facilitators = flagged.values("review__facilitator_id")
+    waiting = notifications.digest_notification_user_ids()
     return (
         get_user_model()
-        .objects.filter(Q(pk__in=coordinators) | Q(pk__in=facilitators), is_active=True)
+        .objects.filter(
+            Q(pk__in=coordinators) | Q(pk__in=facilitators) | Q(pk__in=waiting), is_active=True
+        )
         .exclude(email="")
         .exclude(profile__digest_opt_out=True)
         .select_related("profile")

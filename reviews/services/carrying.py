@@ -22,6 +22,7 @@ from ..audit import CARRIED
 from ..models import Carryover, CarryProposal, Finding
 from .auditing import disposition_record, flag_cleared_record
 from .locking import _locked_finding
+from .notifying import proposal_answered_notify, proposal_made_notify
 
 
 def _check_carry(actor: User, finding: Finding, plan_item: PlanItem) -> bool:
@@ -62,6 +63,15 @@ def _add_carryover(actor: User, finding: Finding, plan_item: PlanItem, accepted:
     )
     if accepted:
         _unflag_carried(actor, finding, carryover)
+    else:
+        department = Department.objects.get(pk=plan_item.department_id)
+        proposal_made_notify(
+            actor=actor,
+            finding=finding,
+            department_id=department.pk,
+            department_name=department.name,
+            item_title=plan_item.title,
+        )
     return carryover
 
 
@@ -333,8 +343,8 @@ def carryover_accept(*, actor: User, carryover: Carryover) -> Carryover:
     then it counts as the finding's disposition and the finding's flag is cleared."""
     pk = carryover.pk
     locked = (
-        Carryover.objects.select_for_update()
-        .select_related("plan_item", "finding__review")
+        Carryover.objects.select_for_update(of=("self",))
+        .select_related("plan_item__department", "finding__review")
         .filter(pk=pk)
         .first()
     )
@@ -354,6 +364,14 @@ def carryover_accept(*, actor: User, carryover: Carryover) -> Carryover:
     carryover.accepted_by = actor
     carryover.save(update_fields=["accepted_at", "accepted_by"])
     _unflag_carried(actor, finding, carryover)
+    proposal_answered_notify(
+        actor=actor,
+        accepted=True,
+        proposer_id=carryover.created_by_id,
+        finding=finding,
+        department_name=carryover.plan_item.department.name,
+        item_title=carryover.plan_item.title,
+    )
     return carryover
 
 
@@ -362,7 +380,12 @@ def carryover_decline(*, actor: User, carryover: Carryover) -> None:
     """Removes a carryover proposal that was not accepted (its proposer withdraws it, or a
     PM or coordinator of the item's department declines it)."""
     pk = carryover.pk
-    locked = Carryover.objects.select_for_update().select_related("plan_item").filter(pk=pk).first()
+    locked = (
+        Carryover.objects.select_for_update(of=("self",))
+        .select_related("plan_item__department", "finding")
+        .filter(pk=pk)
+        .first()
+    )
     if locked is None:
         raise _gone(Carryover, pk)
     carryover = locked
@@ -376,6 +399,14 @@ def carryover_decline(*, actor: User, carryover: Carryover) -> None:
             )
         )
     _removed_as(carryover, actor, carryover.created_by_id)
+    proposal_answered_notify(
+        actor=actor,
+        accepted=False,
+        proposer_id=carryover.created_by_id,
+        finding=carryover.finding,
+        department_name=carryover.plan_item.department.name,
+        item_title=carryover.plan_item.title,
+    )
     carryover.delete()
 
 
@@ -411,6 +442,13 @@ def finding_propose_item(
     )
     proposal.full_clean()
     proposal.save()
+    proposal_made_notify(
+        actor=actor,
+        finding=finding,
+        department_id=department.pk,
+        department_name=department.name,
+        item_title=proposal.title,
+    )
     return proposal
 
 
@@ -481,6 +519,14 @@ def carry_proposal_accept(
         accepted_at=timezone.now(),
     )
     _unflag_carried(actor, finding, carryover)
+    proposal_answered_notify(
+        actor=actor,
+        accepted=True,
+        proposer_id=proposal.proposed_by_id,
+        finding=finding,
+        department_name=department.name,
+        item_title=proposal.title,
+    )
     proposal._history_user = actor  # type: ignore[attr-defined]
     proposal._change_reason = ANSWERED_ACCEPTED  # type: ignore[attr-defined]
     proposal.delete()
@@ -492,7 +538,12 @@ def carry_proposal_decline(*, actor: User, proposal: CarryProposal) -> None:
     """The receiving department's coordinator (or a PM) declines a proposed item, or its
     proposer withdraws it."""
     pk = proposal.pk
-    locked = CarryProposal.objects.select_for_update().filter(pk=pk).first()
+    locked = (
+        CarryProposal.objects.select_for_update(of=("self",))
+        .select_related("finding", "department")
+        .filter(pk=pk)
+        .first()
+    )
     if locked is None:
         raise _gone(CarryProposal, pk)
     proposal = locked
@@ -504,4 +555,12 @@ def carry_proposal_decline(*, actor: User, proposal: CarryProposal) -> None:
             )
         )
     _removed_as(proposal, actor, proposal.proposed_by_id)
+    proposal_answered_notify(
+        actor=actor,
+        accepted=False,
+        proposer_id=proposal.proposed_by_id,
+        finding=proposal.finding,
+        department_name=proposal.department.name,
+        item_title=proposal.title,
+    )
     proposal.delete()

@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from planbridge import outbox, periods
-from planbridge.models import OutboxMessage, Profile
+from planbridge import notifications, outbox, periods
+from planbridge.models import Notification, OutboxMessage, Profile
 
 from ..selectors.digests import (
     DIGEST_KIND,
@@ -54,9 +54,12 @@ def digests_schedule(*, queue: bool = True) -> list[int]:
         if keys[user.pk] in taken:
             continue
         items = digest_items(user=user, now=now)
-        if not items:
+        # The same e-mail carries the notifications waiting for the digest, so a user gets
+        # at most one digest a day (docs/architecture.md "Notifications").
+        waiting = notifications.digest_notifications(user=user)
+        if not items and not waiting:
             continue
-        digest = digest_render(user=user, items=items)
+        digest = digest_render(user=user, items=items, waiting=waiting)
         message = outbox.outbox_enqueue(
             recipient_id=user.pk,
             address=user.email,
@@ -70,12 +73,20 @@ def digests_schedule(*, queue: bool = True) -> list[int]:
         )
         if message is not None:
             message_ids.append(message.pk)
+        if message is not None and waiting:
+            notifications.notifications_mark_digested(
+                notification_ids=[notification.pk for notification in waiting]
+            )
     logger.info("Digests: %d recipient(s), %d new digest(s).", len(recipients), len(message_ids))
     return message_ids
 
 
-def digest_render(*, user: User, items: list[DigestItem]) -> RenderedDigest:
-    """The digest's subject, text and HTML in the user's preferred language."""
+def digest_render(
+    *, user: User, items: list[DigestItem], waiting: list[Notification] | None = None
+) -> RenderedDigest:
+    """The digest's subject, text and HTML in the user's preferred language: the flagged
+    findings, then the notifications waiting for the digest."""
+    waiting = waiting or []
     profile = _loaded_profile(user)
     language = profile.language if profile else settings.LANGUAGE_CODE
     profile_url = absolute_url(reverse("profile"))
@@ -89,6 +100,11 @@ def digest_render(*, user: User, items: list[DigestItem]) -> RenderedDigest:
         "site_url": settings.SITE_URL,
     }
     with translation.override(language):
+        context["notes"] = [
+            (notifications.notification_text(notification), absolute_url(notification.url))
+            for notification in waiting
+        ]
+        context["notes_count"] = len(waiting)
         subject = " ".join(render_to_string("reviews/email/digest_subject.txt", context).split())
         text = render_to_string("reviews/email/digest.txt", context)
         html = render_to_string("reviews/email/digest.html", context)

@@ -20,6 +20,7 @@ from planbridge.models import AuditRecord
 from .. import rules
 from ..audit import FLAG_JOB
 from ..models import Finding
+from .notifying import findings_flagged_notify
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,11 @@ def unlinked_findings_flag(*, now: datetime.datetime | None = None) -> int:
                 if outermost:
                     _repeatable_read()
                 count = _flag_and_audit(now)
+                # The findings this run flagged carry its moment; their notifications are
+                # recorded set-based in the same transaction (docs/architecture.md
+                # "Notifications").
+                if count:
+                    findings_flagged_notify(findings=Finding.objects.filter(flagged_at=now))
         except OperationalError as exc:
             if not _retryable(exc, attempt=attempt, outermost=outermost):
                 raise

@@ -16,6 +16,7 @@ from planbridge.periods import check_dates_in_range, month_start
 from .. import rules
 from ..models import Review
 from .locking import _locked_review
+from .notifying import review_closed_notify
 
 ONLY_PMS_RUN_REVIEWS = gettext_lazy("Only project managers can run reviews.")
 
@@ -131,4 +132,5 @@ def review_close(*, actor: User, review: Review, seen_status: str | None = None)
     review.closed_at = timezone.now()
     review._history_user = actor  # type: ignore[attr-defined]
     review.save(update_fields=["status", "closed_at"])
+    review_closed_notify(actor=actor, review=review)
     return review

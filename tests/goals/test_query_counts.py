@@ -11,8 +11,9 @@ from goals.models import CheckIn, Goal, PlanItem
 from .factories import CheckInFactory, GoalFactory, ObjectiveFactory
 
 # Every request of a logged-in client: session, user, profile (language), and the
-# navigation's PM-group, membership and asks-to-us look-ups.
-REQUEST_OVERHEAD = 6
+# navigation's PM-group, membership and asks-to-us look-ups, and the unread count of its
+# Notifications link (docs/architecture.md "Notifications").
+REQUEST_OVERHEAD = 7
 
 
 @pytest.fixture(params=[10, 300], ids=["10-items", "300-items"])

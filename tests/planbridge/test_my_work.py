@@ -409,8 +409,8 @@ def test_my_work_runs_a_bounded_number_of_queries(
     # Session, user, profile, PM group, memberships and the asks-to-us badge (6); the missing
     # update (1), asks waiting (1), answers since (1), proposals and pending carryovers (2),
     # action items (1), findings with their carryovers and proposals (3), goals (1); the
-    # moment seen (1).
-    with django_assert_max_num_queries(17):
+    # moment seen (1); the navigation's unread-notifications count (1).
+    with django_assert_max_num_queries(18):
         response = client.get(PAGE)
     kinds = {kind["key"]: len(kind["entries"]) for kind in response.context["kinds"]}
     assert kinds == {

@@ -61,8 +61,9 @@ def test_the_plan_form_runs_a_bounded_number_of_queries(
         MembershipFactory(user=UserFactory(), department=departments["sales"])
     client = client_for(pm)
     # session, user, profile (language), PM group (permission and navigation), the
-    # asks-to-us badge, the owner choices and the team choices: seven at either size.
-    with django_assert_max_num_queries(7):
+    # asks-to-us badge, the unread-notifications count, the owner choices and the team
+    # choices: eight at either size.
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("plan_create"))
     assert response.status_code == 200
     assert Plan.objects.count() == 0

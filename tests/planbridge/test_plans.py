@@ -91,8 +91,8 @@ def test_the_plan_list_runs_a_bounded_number_of_queries(
     build_plans(count, pm, departments)
     client = client_for(pm)
     # session, user, profile (language), pm group check, plans + owners, team users,
-    # their memberships with departments.
-    with django_assert_max_num_queries(8):
+    # their memberships with departments; the navigation's unread-notifications count.
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("plan_list"))
     assert response.status_code == 200
     assert response.content.decode().count("/plans/") >= count
@@ -109,8 +109,9 @@ def test_the_plan_page_runs_a_bounded_number_of_queries(
         MembershipFactory(user=member, department=departments["sales"])
     plan.team.add(*extra)
     client = client_for(pm)
-    # session, user, profile, pm group, plan + owner, team, memberships + departments.
-    with django_assert_max_num_queries(8):
+    # session, user, profile, pm group, plan + owner, team, memberships + departments; the
+    # navigation's unread-notifications count.
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("plan_detail", args=[plan.pk]))
     assert response.status_code == 200
 

@@ -106,8 +106,9 @@ def test_the_findings_list_takes_a_fixed_number_of_queries(
 ):
     _findings(_closed_review(pm, plan, datetime.date(2026, 3, 1)), departments["dev"], size, 1)
     client = client_for(pm)
-    # session + user, the filter form's plan / department lookups, count, page of findings.
-    with django_assert_max_num_queries(8):
+    # session + user, the filter form's plan / department lookups, count, page of findings;
+    # the navigation's unread-notifications count.
+    with django_assert_max_num_queries(9):
         response = client.get(
             reverse("reviews:finding_list"), {"state": "due", "department": departments["dev"].pk}
         )

@@ -459,8 +459,9 @@ def test_the_evidence_finding_page_takes_a_fixed_number_of_queries(
     client = client_for(pm)
     url = reverse("reviews:finding_from_evidence", args=[review_now.pk])
     # session, user, profile (language), 1 review, pm group, 7 evidence, the Asks tab's
-    # count (context processor), the departments of the form.
-    with django_assert_max_num_queries(14):
+    # count and the unread-notifications count (context processors), the departments of
+    # the form.
+    with django_assert_max_num_queries(15):
         response = client.get(url, {"evidence_kind": "plan_item", "evidence_object_id": item.pk})
     assert response.status_code == 200
     with django_assert_max_num_queries(20):

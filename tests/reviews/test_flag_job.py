@@ -123,14 +123,19 @@ def test_the_job_is_one_set_based_update_statement_on_the_bridge_state(finding_i
         assert unlinked_findings_flag(now=NOW) == 3
 
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    # After the flag, its notifications (docs/architecture.md "Notifications") only read:
+    # the findings it flagged and their departments' coordinators (nobody here).
+    flag, notifying = statements[:-2], statements[-2:]
+    assert [s.split()[0] for s in notifying] == ["SELECT", "SELECT"]
+    assert '"planbridge_membership"' in notifying[1]
     if connection.vendor == "postgresql":
         # The UPDATE and its audit records (docs/architecture.md "Audit") are one statement.
-        assert len(statements) == 1
-        assert statements[0].startswith("WITH flagged AS (UPDATE")
-        assert 'INSERT INTO "planbridge_auditrecord"' in statements[0]
+        assert len(flag) == 1
+        assert flag[0].startswith("WITH flagged AS (UPDATE")
+        assert 'INSERT INTO "planbridge_auditrecord"' in flag[0]
     else:
-        assert [s.split()[0] for s in statements] == ["INSERT", "UPDATE"]
-    update = statements[-1]
+        assert [s.split()[0] for s in flag] == ["INSERT", "UPDATE"]
+    update = flag[-1]
     # The rule is the one bridge-state expression (reviews.rules), not a copy of it.
     assert "'to_flag'" in update and "CASE WHEN" in update
 

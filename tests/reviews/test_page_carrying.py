@@ -324,8 +324,9 @@ def test_the_finding_page_with_proposals_to_accept_takes_a_fixed_number_of_queri
     # carryovers and proposals (prefetched), PM group, roles, the carry targets, the
     # asks-to-us badge, the departments (three); the new item's owners and default owner;
     # the accept forms' owners and default owner, shared by the proposals of one department
-    # and month; its audit trail (with the actors): eighteen at either size.
-    with django_assert_max_num_queries(18):
+    # and month; its audit trail (with the actors); the navigation's unread-notifications
+    # count: nineteen at either size.
+    with django_assert_max_num_queries(19):
         response = _page(client, late_finding)
     assert response.status_code == 200
     assert len(response.context["pending_proposals"]) == size

@@ -80,8 +80,9 @@ def test_the_review_list_takes_a_fixed_number_of_queries(
     client = client_for(marketing_coordinator)
     # session, user, profile (language), PM group, coordinated departments, the
     # asks-to-us badge, pending carries, pending proposals, the count of reviews for the
-    # pages, one page of reviews with plan, facilitator and finding counts: ten at either size.
-    with django_assert_max_num_queries(10):
+    # pages, one page of reviews with plan, facilitator and finding counts, the navigation's
+    # unread-notifications count: eleven at either size.
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("reviews:review_list"))
     assert response.status_code == 200
     assert len(response.context["reviews"]) == min(size + 1, 24)
@@ -493,9 +494,9 @@ def test_the_finding_page_takes_a_fixed_number_of_queries(
     # session, user, profile, the finding with its review, plan and department, its
     # carryovers and its proposals (prefetched), PM group, roles, the carry targets, the
     # asks-to-us badge, the departments (picker and forms), the plans owning the new item's
-    # month and its possible owners, its audit trail (with the actors): about fifteen at
-    # either size.
-    with django_assert_max_num_queries(15):
+    # month and its possible owners, its audit trail (with the actors), the navigation's
+    # unread-notifications count: about sixteen at either size.
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("reviews:finding_detail", args=[dev_finding.pk]))
     assert response.status_code == 200
     assert len(response.context["targets"]) == size
@@ -519,8 +520,9 @@ def test_the_plan_item_fragment_takes_a_fixed_number_of_queries(
         Carryover.objects.create(finding=finding, plan_item=item, created_by=pm)
     client = client_for(sales_member)
     # session, user, profile, the carryovers with finding, review, plan and department
-    # (one query), and the context processors' PM group and asks-to-us count.
-    with django_assert_max_num_queries(6):
+    # (one query), and the context processors' PM group, asks-to-us and unread
+    # notifications counts.
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("reviews:plan_item_findings", args=[item.pk]))
     assert response.status_code == 200
     assert response.content.decode().count("review of") == size
