@@ -249,8 +249,28 @@ def test_the_list_takes_a_fixed_number_of_queries(
     for number in range(size):
         record(Kind.ASK_RAISED, [marketing_coordinator], dev_coordinator, title=f"Ask {number}")
     client = client_for(marketing_coordinator)
-    # Session and user, the navigation's roles and group, the Asks badge, the bell's count,
-    # the page's count and its rows with their actors.
-    with django_assert_max_num_queries(10):
+    # Session, user, profile (language), the navigation's PM group, the Asks badge, the
+    # bell's count, the page's count and its rows with their actors: eight at either size.
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("notification_list"))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("kind", Kind.values)
+def test_every_kind_reads_in_chinese_for_a_chinese_reader(
+    kind, dev_coordinator, marketing_coordinator
+):
+    from django.utils import translation
+
+    NotificationPreference.objects.create(
+        user=marketing_coordinator, kind=kind, delivery=Delivery.IMMEDIATE
+    )
+    speaks_chinese(marketing_coordinator)
+    (notification,) = record(kind, [marketing_coordinator], dev_coordinator, title="标题")
+    with translation.override("en"):
+        english = notifications.notification_text(notification)
+    message = OutboxMessage.objects.get(recipient=marketing_coordinator)
+    assert english not in message.subject
+    assert "标题" in message.subject and "您好" in message.text
+    assert message.subject.isascii() is False
+    assert english.replace("标题", "") not in message.text
