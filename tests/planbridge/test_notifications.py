@@ -72,6 +72,7 @@ def test_at_once_sends_an_email_in_the_recipients_language(
     assert chinese.kind == "notification"
     assert "提出了请求" in chinese.subject and "Share the launch budget" in chinese.subject
     assert "提出了请求" in chinese.text and "/weekly/asks/7/" in chinese.html
+    assert '<html lang="zh-hans">' in chinese.html
     assert "raised an ask to Marketing" in english.subject
     assert "Hello Sam" in english.text
     notification = Notification.objects.get(recipient=marketing_coordinator)
