@@ -15,6 +15,10 @@ class MeetingsConfig(AppConfig):
         from .services import departments
 
         registry.register_object_page(Ask, "meetings:ask_detail")
+        # Asks are posted to chat robots as they happen (docs/architecture.md "Chat robots").
+        from . import robot_posts
+
+        robot_posts.connect()
         registry.register_object_page(WeeklyUpdate, "meetings:update_detail")
         # My work (docs/architecture.md "My work").
         for key, label, entries, order in (

@@ -41,3 +41,11 @@ class PlanbridgeConfig(AppConfig):
                 visible=rules.can_unlock_logins,
             )
         )
+        # Group robots of departments and plans (docs/architecture.md "Chat robots"). For
+        # everyone: asking for the user's roles here would cost every page a query; the page
+        # itself lists only what the user manages.
+        registry.register_user_menu(
+            registry.MenuEntry(
+                key="chat_robots", label=_("Chat robots"), url_name="robots:index", order=40
+            )
+        )

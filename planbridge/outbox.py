@@ -205,10 +205,17 @@ def _claimable(now: datetime.datetime) -> Q:
     pending = Q(state=State.PENDING, attempts__lt=max_attempts()) & (
         Q(retry_after__isnull=True) | Q(retry_after__lte=now)
     )
-    lapsed = Q(
-        state=State.SENDING, lease_until__lt=now, attempts__lt=max_attempts() + CRASH_RESENDS
+    lapsed = (
+        Q(state=State.SENDING, lease_until__lt=now, attempts__lt=max_attempts() + CRASH_RESENDS)
+        & ~_robot_part_in_flight()
     )
     return pending | lapsed
+
+
+def _robot_part_in_flight() -> Q:
+    # A robot message whose worker died while a part was out with the platform: no platform
+    # takes an idempotency key, so it is not resent blindly (outbox_recover records unknown).
+    return Q(channel=OutboxMessage.Channel.ROBOT, headers__has_key="posting")
 
 
 def outbox_message_send(*, message_pk: int) -> str:
@@ -357,11 +364,21 @@ def _record(mine: QuerySet[OutboxMessage], state: str, exc: Exception) -> None:
 def outbox_recover(*, now: datetime.datetime | None = None) -> list[int]:
     """Queues a new send for every message without a live task — pending and untouched for
     stale_after() (its task or retry was lost), or sending with a lapsed lease (its worker
-    died; resent, with its Message-ID) — and marks failed only those out of attempts (for a
-    lapsed lease: its workers died CRASH_RESENDS times past them); returns the ids queued."""
+    died; resent, with its Message-ID, except a robot message that was out with its platform,
+    recorded unknown) — and marks failed only those out of attempts (for a lapsed lease: its
+    workers died CRASH_RESENDS times past them); returns the ids queued."""
     now = now or timezone.now()
     lapsed = Q(state=State.SENDING, lease_until__lt=now)
     lost = Q(state=State.PENDING, updated_at__lt=now - stale_after())
+    in_flight = OutboxMessage.objects.filter(lapsed & _robot_part_in_flight()).update(
+        state=State.UNKNOWN,
+        last_error="The worker stopped while the platform had this message; it may have "
+        "been posted. Retry it from the admin if it was not.",
+        lease_until=None,
+        updated_at=now,
+    )
+    if in_flight:
+        logger.warning("Outbox: %d robot message(s) of a dead worker marked unknown.", in_flight)
     exhausted = OutboxMessage.objects.filter(
         (lapsed & Q(attempts__gte=max_attempts() + CRASH_RESENDS))
         | (lost & Q(attempts__gte=max_attempts()))

@@ -193,6 +193,17 @@ def can_manage_plan_robots(user: AnyUser, plan: Plan) -> bool:
     return is_pm(user) or (user.is_authenticated and plan.owner_id == user.pk)
 
 
+def robot_departments_q(user: AnyUser) -> Q:
+    """Current departments whose robots the user manages, as a filter."""
+    return managed_departments_q(user) & current_departments_q()
+
+
+def robot_plans_q(user: AnyUser) -> Q:
+    """Current plans whose robots the user manages, as a filter."""
+    owned = Q() if is_pm(user) else Q(owner_id=user.pk)
+    return owned & current_plans_q()
+
+
 def can_manage_robot(user: AnyUser, robot: ChatRobot) -> bool:
     """The robot's department's or plan's rule."""
     if robot.department_id is not None:

@@ -15,6 +15,10 @@ class ReviewsConfig(AppConfig):
         from .services import departments
 
         registry.register_object_page(Finding, "reviews:finding_detail")
+        # Closed reviews are posted to chat robots (docs/architecture.md "Chat robots").
+        from .services import robot_posts
+
+        robot_posts.connect()
         # My work (docs/architecture.md "My work").
         registry.register_my_work(
             registry.WorkKind(

@@ -13,6 +13,7 @@ from django.conf import settings
 
 from .services.digests import digests_schedule
 from .services.flagging import unlinked_findings_flag
+from .services.robot_posts import digest_robots_post
 
 
 @shared_task(
@@ -35,5 +36,6 @@ def flag_unlinked_findings() -> int:
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
 )
 def send_unlinked_digests() -> int:
-    """Hands today's digests to the outbox (sent by its own tasks); returns how many."""
-    return len(digests_schedule())
+    """Hands today's digests, to people and to chat robots, to the outbox (sent by its own
+    tasks); returns how many."""
+    return len(digests_schedule()) + len(digest_robots_post())

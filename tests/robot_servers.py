@@ -17,7 +17,15 @@ class RobotServer:
     `requests` counts every request. `force` answers the next requests with a given answer
     (a list of (status, body) popped in turn)."""
 
-    def __init__(self, kind: str, *, secret: str = "", keyword: str = "", rate: int | None = None):
+    def __init__(
+        self,
+        kind: str,
+        *,
+        secret: str = "",
+        keyword: str = "",
+        rate: int | None = None,
+        hang_after: int | None = None,
+    ):
         self.kind = kind
         self.secret = secret
         self.keyword = keyword
@@ -33,6 +41,9 @@ class RobotServer:
         self.posts: list[float] = []
         self.hang = threading.Event()
         self.hanging = False
+        # Takes the message after the first `hang_after` and never answers it (once).
+        self.hang_after = hang_after
+        self.hung = threading.Event()
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -165,7 +176,15 @@ class RobotServer:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(length)
-                if server.hanging:
+                with server.lock:
+                    hang_now = (
+                        server.hang_after is not None
+                        and len(server.received) >= server.hang_after
+                        and not server.hung.is_set()
+                    )
+                    if hang_now:
+                        server.hung.set()
+                if server.hanging or hang_now:
                     # Takes the message, never answers: the sender's timeout runs out.
                     server._accept(json.loads(body))
                     server.hang.wait(30)

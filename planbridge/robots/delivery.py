@@ -19,6 +19,10 @@ from .transport import MaybeSent, NotSent, post_json
 SLEEP_AT_MOST = 2.0
 
 
+# The key, in the row's headers, of the part being posted right now.
+POSTING = "posting"
+
+
 class RobotError(Exception):
     """What the platform (or the way to it) said, as recorded on the outbox row."""
 
@@ -56,9 +60,14 @@ def robot_deliver(message: OutboxMessage):
                 "sign": feishu_sign(secret=robot.secret, timestamp_s=timestamp),
                 **body,
             }
+        # Committed before the request goes out: a worker killed from here until the answer is
+        # recorded leaves the marker, and the outbox then records the outcome as unknown
+        # instead of posting the part again (outbox.outbox_recover).
+        mine.update(headers={POSTING: index})
         try:
             response = post_json(url, formats.body_bytes(body))
         except NotSent as exc:
+            mine.update(headers={})
             return outbox.Refused(RobotError(str(exc)), permanent=False)
         except MaybeSent as exc:
             return outbox.Broken(RobotError(str(exc)))
@@ -66,6 +75,7 @@ def robot_deliver(message: OutboxMessage):
         if answer.outcome == answers.OK:
             mine.update(parts_done=index + 1, headers={"answer": answer.message})
             continue
+        mine.update(headers={})
         error = RobotError(answer.message)
         if answer.outcome == answers.RATE_LIMITED:
             return outbox.Refused(error, permanent=False, wait=answer.back_off)

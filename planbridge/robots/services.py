@@ -196,12 +196,11 @@ def robots_posting(
     """The robots of these departments and plans that post `post` (one query)."""
     from django.db.models import Q
 
-    return list(
-        ChatRobot.objects.filter(
-            Q(department_id__in=list(department_ids)) | Q(plan_id__in=list(plan_ids)),
-            posts__contains=[post],
-        ).select_related("department", "plan")
-    )
+    # Filtered here, not with a JSON lookup: the embedded SQLite mode has no JSON `contains`.
+    robots = ChatRobot.objects.filter(
+        Q(department_id__in=list(department_ids)) | Q(plan_id__in=list(plan_ids))
+    ).select_related("department", "plan")
+    return [robot for robot in robots if post in robot.posts]
 
 
 def robot_owner_notify(*, robot: ChatRobot, error: str, now: datetime.datetime) -> None:

@@ -5,6 +5,7 @@ from . import views
 app_name = "robots"
 
 urlpatterns = [
+    path("", views.robot_index, name="index"),
     path("department/<slug:slug>/", views.department_robots, name="department"),
     path("plan/<int:pk>/", views.plan_robots, name="plan"),
     path("<int:pk>/edit/", views.robot_edit, name="edit"),

@@ -4,6 +4,7 @@ message", which shows the platform's answer."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +16,19 @@ from ..once import AlreadySubmitted, form_submitted_once
 from ..pages import apply_form_errors
 from . import services
 from .forms import RobotAddForm, RobotEditForm
+
+
+def robot_index(request):
+    """The departments and plans whose robots the user manages, with their robot counts."""
+    departments = Department.objects.filter(rules.robot_departments_q(request.user)).annotate(
+        robot_count=Count("chat_robots")
+    )
+    plans = Plan.objects.filter(rules.robot_plans_q(request.user)).annotate(
+        robot_count=Count("chat_robots")
+    )
+    return render(
+        request, "planbridge/robot_index.html", {"departments": departments, "plans": plans}
+    )
 
 
 def _page_of(robot: ChatRobot) -> str:

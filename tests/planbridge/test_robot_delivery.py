@@ -203,3 +203,31 @@ def test_robot_urls_must_be_https_on_a_public_host(settings):
         transport.url_check("https://10.1.2.3/hook")
     with pytest.raises(transport.NotSent):
         transport.post_json("https://127.0.0.1:9/hook", b"{}")
+
+
+def test_a_dead_workers_message_out_with_the_platform_is_unknown_not_resent(
+    departments, dev_coordinator
+):
+    with RobotServer("wecom") as server:
+        robot = _robot(server, dev_coordinator, departments["dev"])
+        out = robot_message_enqueue(
+            robot=robot, kind="digest", dedupe_key="out", title="T", lines=[Line("a")], queue=False
+        )
+        before = robot_message_enqueue(
+            robot=robot, kind="digest", dedupe_key="before", title="T", lines=[Line("b")],
+            queue=False,
+        )  # fmt: skip
+        now = timezone.now()
+        # Both claimed by a worker that died: one while its part was out with the platform,
+        # the other before it posted anything.
+        for message in (out, before):
+            outbox.outbox_message_claim(message_pk=message.pk, now=now)
+        OutboxMessage.objects.filter(pk=out.pk).update(headers={"posting": 0})
+        later = now + outbox.lease_length() + datetime.timedelta(seconds=1)
+        assert outbox.outbox_message_claim(message_pk=out.pk, now=later) is None
+        assert outbox.outbox_recover(now=later) == [before.pk]
+        out.refresh_from_db()
+        assert out.state == State.UNKNOWN and "may have been posted" in out.last_error
+        with time_machine.travel(later):
+            assert outbox.outbox_message_send(message_pk=before.pk) == outbox.SENT
+    assert len(server.received) == 1

@@ -147,3 +147,16 @@ def test_the_robots_page_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(9):
         response = client.get(PAGE)
     assert len(response.context["robots"]) == count
+
+
+def test_the_index_lists_the_departments_and_plans_whose_robots_one_manages(
+    client_for, departments, dev_coordinator, dev_member
+):
+    plan = PlanFactory(owner=dev_coordinator, title="Launch plan")
+    html = client_for(dev_coordinator).get(reverse("robots:index")).content.decode()
+    assert PAGE in html and reverse("robots:plan", args=[plan.pk]) in html
+    assert reverse("robots:department", args=["marketing"]) not in html
+    html = client_for(dev_member).get(reverse("robots:index")).content.decode()
+    assert "You manage no department" in html and PAGE not in html
+    # The user menu links to it.
+    assert reverse("robots:index") in client_for(dev_coordinator).get("/profile/").content.decode()

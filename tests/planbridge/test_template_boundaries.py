@@ -87,6 +87,7 @@ def test_the_navigation_and_user_menu_come_from_the_apps_registrations(pm):
     menu = response.context["user_menu_items"]
     assert [(item["key"], item["url"]) for item in menu] == [
         ("my_digest", reverse("reviews:my_digest")),
+        ("chat_robots", reverse("robots:index")),
         ("login_lockouts", reverse("login_lockouts")),
     ]
     assert f'href="{reverse("reviews:my_digest")}"' in response.content.decode()

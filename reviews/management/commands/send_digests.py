@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from planbridge import outbox
 from reviews.services.digests import digests_schedule
+from reviews.services.robot_posts import digest_robots_post
 
 
 class Command(BaseCommand):
@@ -21,7 +22,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, enqueue=False, **options):
-        message_pks = digests_schedule(queue=enqueue)
+        # The same run posts each department's digest to its chat robots.
+        message_pks = digests_schedule(queue=enqueue) + digest_robots_post(queue=enqueue)
         if enqueue:
             self.stdout.write(f"Queued {len(message_pks)} digest(s).")
             return
@@ -40,5 +42,6 @@ class Command(BaseCommand):
             outcome = outbox.outbox_message_send(message_pk=message_pk)
             if outcome != outbox.RETRY:
                 return outcome
-            time.sleep(outbox.retry_countdown(retry))
+            # A robot's throttle or a platform's rate limit may ask for a longer wait.
+            time.sleep(max(outbox.retry_countdown(retry), outbox.retry_wait(message_pk)))
             retry += 1
