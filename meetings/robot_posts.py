@@ -4,9 +4,11 @@ asks get one message each, in their language. Connected to the Ask's post_save i
 MeetingsConfig.ready(), so every path that saves an ask posts it; the outbox's key (robot,
 ask, state) keeps it to one post per state, however often the row is saved."""
 
+import datetime
+
 from django.db.models.signals import post_save
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from planbridge.models import ChatRobot
@@ -78,3 +80,66 @@ def _ask_saved(sender, instance: Ask, raw: bool = False, **kwargs) -> None:
 
 def connect() -> None:
     post_save.connect(_ask_saved, sender=Ask, dispatch_uid="meetings.ask_robots_post")
+
+
+ROBOT_AGENDA_KIND = "robot_agenda"
+# The meeting's morning, local time (TIME_ZONE): its agenda is posted from this hour on.
+AGENDA_HOUR = 8
+
+
+def agenda_robots_post(*, now: datetime.datetime | None = None) -> list[int]:
+    """On a meeting's morning (from AGENDA_HOUR local time), hands a summary of its agenda to
+    the robots posting agendas of its plan and of the departments on the agenda, once per
+    robot and meeting; returns the new outbox messages' ids."""
+    from .selectors.agenda import meeting_agenda, meeting_queryset
+
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if local.hour < AGENDA_HOUR:
+        return []
+    ids = []
+    for meeting in meeting_queryset().filter(date=local.date()):
+        agenda = meeting_agenda(meeting)
+        department_ids = {u.department_id for u in agenda.updates} | {
+            d.pk for d in agenda.missing_departments
+        }
+        robots = robots_posting(
+            post=ChatRobot.Post.AGENDA,
+            department_ids=department_ids,
+            plan_ids=[meeting.plan_id] if meeting.plan_id else [],
+        )
+        for robot in robots:
+            with translation.override(robot.language):
+                title, lines = _agenda_lines(agenda)
+            message = robot_message_enqueue(
+                robot=robot,
+                kind=ROBOT_AGENDA_KIND,
+                dedupe_key=f"{ROBOT_AGENDA_KIND}:{robot.pk}:{meeting.pk}",
+                title=title,
+                lines=lines,
+            )
+            if message is not None:
+                ids.append(message.pk)
+    return ids
+
+
+def _agenda_lines(agenda) -> tuple[str, list[Line]]:
+    meeting = agenda.meeting
+    title = _("PlanBridge: today's coordination meeting %(date)s") % {
+        "date": meeting.date.isoformat()
+    }
+    lines = [
+        Line(_("Weekly updates submitted: %(count)d") % {"count": len(agenda.updates)}),
+    ]
+    if agenda.missing_departments:
+        names = ", ".join(d.name for d in agenda.missing_departments)
+        lines.append(Line(_("No update yet: %(names)s") % {"names": names}))
+    lines += [
+        Line(_("Open asks: %(count)d") % {"count": len(agenda.open_asks)}),
+        Line(_("Open action items: %(count)d") % {"count": len(agenda.carried_action_items)}),
+        Line(_("Rhythm conflicts: %(count)d") % {"count": len(agenda.rhythm_conflicts)}),
+        Line(_("Goals at risk: %(count)d") % {"count": len(agenda.goals_at_risk)}),
+        Line(_("Plan items due this week: %(count)d") % {"count": len(agenda.items_due)}),
+        Line(_("Open the agenda"), _site(reverse("meetings:meeting_detail", args=[meeting.pk]))),
+    ]
+    return title, lines

@@ -38,3 +38,14 @@ def send_weekly_update_reminders() -> int:
     if queued:
         logger.info("Weekly update reminders queued: %s (week of %s)", queued, week)
     return queued
+
+
+# Idempotent (one post per robot and meeting, by the outbox's dedupe key).
+@shared_task(name="meetings.post_meeting_agendas", acks_late=True, reject_on_worker_lost=True)
+def post_meeting_agendas() -> int:
+    """Hourly: on a meeting's morning, hands its agenda summary to the chat robots posting
+    agendas (docs/architecture.md "Chat robots"); returns how many messages."""
+    from .robot_posts import agenda_robots_post
+
+    with transaction.atomic():
+        return len(agenda_robots_post())

@@ -361,6 +361,11 @@ CELERY_BEAT_SCHEDULE["meetings-weekly-update-reminders"] = {
     "task": "meetings.send_weekly_update_reminders",
     "schedule": crontab(minute=7),
 }
+# Chat robots post the agenda summary of a meeting on its morning (meetings.robot_posts).
+CELERY_BEAT_SCHEDULE["meetings-post-meeting-agendas"] = {
+    "task": "meetings.post_meeting_agendas",
+    "schedule": crontab(minute=12),
+}
 
 # Login throttling with django-axes (docs/architecture.md "Login throttling"): after
 # PER_USERNAME failed logins for one user name, or PER_ADDRESS from one address, that have not

@@ -70,10 +70,11 @@ def is_guard(statement: ast.stmt) -> bool:
 
 
 # Write paths that are services in all but name: the core's one send path for every message,
-# the one-time tokens every creating form's submit goes through, and the recording of
-# notifications.
+# the one-time tokens every creating form's submit goes through, the recording of
+# notifications, and the chat robots' writes.
 OTHER_SERVICE_MODULES = [
     ("planbridge.outbox", ROOT / "planbridge" / "outbox.py"),
+    ("planbridge.robots.services", ROOT / "planbridge" / "robots" / "services.py"),
     ("planbridge.once", ROOT / "planbridge" / "once.py"),
     ("planbridge.notifications", ROOT / "planbridge" / "notifications.py"),
 ]

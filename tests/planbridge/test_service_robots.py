@@ -68,6 +68,16 @@ def test_a_plans_owner_adds_one_to_their_plan_and_a_coordinator_may_not(
         _add(marketing_coordinator, plan=plan)
 
 
+def test_the_shell_names_the_robots_owner(departments, dev_coordinator):
+    with pytest.raises(ValidationError, match="needs an owner"):
+        robot_add(actor=None, department=departments["dev"], kind="wecom", url=URL, posts=[])
+    robot = robot_add(
+        actor=None, owner=dev_coordinator, department=departments["dev"], kind="wecom", url=URL,
+        posts=[],
+    )  # fmt: skip
+    assert robot.created_by == dev_coordinator
+
+
 def test_a_robot_belongs_to_one_department_or_one_plan(departments, pm):
     with pytest.raises(ValidationError, match="one department or one plan"):
         _add(pm)
