@@ -98,6 +98,20 @@ def _locked_plan(plan: Plan) -> Plan:
     return Plan.objects.select_for_update().get(pk=plan.pk)
 
 
+def refuse_archived(*, plan: Plan | None = None, **departments: Department | None) -> None:
+    """Refuses new work in an archived plan or department (docs/architecture.md "Nothing with
+    history is deleted"): the forms do not offer them, a direct call is refused the same.
+    Each keyword names the form field of one department."""
+    errors = {}
+    if plan is not None and rules.plan_is_archived(plan):
+        errors["plan"] = _("This plan is archived and takes no new work.")
+    for field, department in departments.items():
+        if department is not None and rules.department_is_archived(department):
+            errors[field] = _("This department is archived and takes no new work.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def plan_archive(*, actor: User, plan: Plan) -> Plan:
     """Archives a plan (PM or its owner): it leaves the lists of current work and the plan

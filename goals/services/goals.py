@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from planbridge import periods
 from planbridge.models import Department, Plan
+from planbridge.services import refuse_archived
 
 from .. import rules
 from ..models import Goal, Objective
@@ -44,6 +45,7 @@ def goal_create(
     letters do not stop the save (the check warns)."""
     if not rules.can_create_goal(actor, department):
         raise PermissionDenied(_("You can only create goals for departments you coordinate."))
+    refuse_archived(plan=plan, department=department)
     _check_goal_dates(start, due)
     goal = Goal(
         department=department,

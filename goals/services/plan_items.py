@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from planbridge import periods
 from planbridge import rules as core_rules
 from planbridge.models import Department, Plan
+from planbridge.services import refuse_archived
 
 from .. import rules, selectors
 from ..models import Goal, PlanItem
@@ -122,14 +123,7 @@ def plan_item_create(
     department); PMs and coordinators of the department only."""
     if not rules.can_create_plan_item(actor, department):
         raise PermissionDenied(_("You can only plan for departments you coordinate."))
-    # Archived plans and departments take no new work (docs/architecture.md "Nothing with
-    # history is deleted"); the forms do not offer them, a direct call is refused the same.
-    if plan is not None and core_rules.plan_is_archived(plan):
-        raise ValidationError({"plan": _("This plan is archived and takes no new work.")})
-    if core_rules.department_is_archived(department):
-        raise ValidationError(
-            {"department": _("This department is archived and takes no new work.")}
-        )
+    refuse_archived(plan=plan, department=department)
     item = PlanItem(
         plan=plan,
         department=department,

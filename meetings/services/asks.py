@@ -14,6 +14,7 @@ from goals.models import PlanItem
 from planbridge import notifications
 from planbridge.models import Department, Notification
 from planbridge.periods import check_dates_in_range
+from planbridge.services import refuse_archived
 
 from .. import rules
 from ..models import Ask, WeeklyUpdate
@@ -34,6 +35,7 @@ def ask_raise(
     """Creates an open ask from a department the actor coordinates to another department."""
     if not rules.can_raise_ask(actor, from_department):
         raise PermissionDenied(_("Only coordinators of the asking department can raise an ask."))
+    refuse_archived(from_department=from_department, to_department=to_department)
     if not rules.ask_departments_are_allowed(from_department.pk, to_department.pk):
         raise ValidationError(_("An ask goes to another department."))
     if not what.strip():

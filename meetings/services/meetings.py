@@ -16,6 +16,7 @@ from planbridge import notifications
 from planbridge import rules as core_rules
 from planbridge.models import Department, Notification, Plan
 from planbridge.periods import check_dates_in_range, week_start
+from planbridge.services import refuse_archived
 
 from .. import rules
 from ..models import ActionItem, Meeting
@@ -29,6 +30,7 @@ def meeting_create(
     only a PM or the plan's owner."""
     if not rules.can_create_meeting(actor, plan):
         raise PermissionDenied(_("Only a project manager or the plan's owner creates meetings."))
+    refuse_archived(plan=plan)
     check_dates_in_range(date=date)
     if plan is not None and not core_rules.date_in_plan(plan, date):
         raise ValidationError(
@@ -95,6 +97,7 @@ def action_item_create(
     """Records an action agreed in the meeting, owned by a person of a department."""
     if not rules.can_run_meeting(actor, meeting):
         raise PermissionDenied(_("Only the facilitator or a project manager records actions."))
+    refuse_archived(department=department)
     if not title.strip():
         raise ValidationError(_("Say what the action is."))
     check_dates_in_range(due=due)

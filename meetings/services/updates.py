@@ -14,6 +14,7 @@ from goals.services import plan_item_set_status
 from planbridge import rules as core_rules
 from planbridge.models import Department, Plan
 from planbridge.periods import check_dates_in_range, week_start
+from planbridge.services import refuse_archived
 
 from .. import rules
 from ..models import WeeklyUpdate
@@ -44,6 +45,7 @@ def weekly_update_submit(
     showed it (`statuses_shown`)."""
     if not rules.can_write_weekly_update(actor, department):
         raise PermissionDenied(_("Only coordinators of the department write its weekly update."))
+    refuse_archived(plan=plan, department=department)
     check_dates_in_range(week=week)
     if week != week_start(week):
         raise ValidationError(_("A week is given by its Monday."))

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from planbridge.models import Department
+from planbridge.services import refuse_archived
 
 from .. import rules
 from ..audit import DISMISSED
@@ -34,6 +35,7 @@ def finding_create(
     must name a line of the review's evidence as it stands now."""
     if not rules.can_record_finding(actor, review):
         raise PermissionDenied(_("Only project managers can record findings."))
+    refuse_archived(department=department)
     review = _locked_review(review)
     if not rules.review_accepts_findings(review):
         raise ValidationError(_("This review is closed; no findings can be added."))

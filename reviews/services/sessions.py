@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from planbridge import rules as core_rules
 from planbridge.models import Plan
 from planbridge.periods import check_dates_in_range, month_start
+from planbridge.services import refuse_archived
 
 from .. import rules
 from ..models import Review
@@ -27,6 +28,7 @@ def review_create(*, actor: User, month: datetime.date, plan: Plan | None = None
     one review per month and plan, of a month the plan owns that has begun."""
     if not rules.can_run_review(actor):
         raise PermissionDenied(ONLY_PMS_RUN_REVIEWS)
+    refuse_archived(plan=plan)
     check_dates_in_range(month=month, months=("month",))
     month = month_start(month)
     if plan is not None and not core_rules.month_in_plan(plan, month):

@@ -47,3 +47,22 @@ def test_a_plan_brought_back_takes_new_items_again(pm, plan, departments):
     plan = core_services.plan_unarchive(actor=pm, plan=plan)
     item = services.plan_item_create(actor=pm, **_item_fields(plan, departments["dev"]))
     assert item.plan == plan
+
+
+def test_no_goal_is_created_for_an_archived_department(pm, departments):
+    from goals.models import Goal
+
+    sales = core_services.department_archive(actor=pm, department=departments["sales"])
+    with pytest.raises(ValidationError) as refused:
+        services.goal_create(
+            actor=pm,
+            department=sales,
+            owner=pm,
+            title="Sign ten customers",
+            start=datetime.date(2026, 1, 1),
+            due=datetime.date(2026, 3, 31),
+        )
+    assert refused.value.message_dict["department"] == [
+        "This department is archived and takes no new work."
+    ]
+    assert not Goal.objects.exists()

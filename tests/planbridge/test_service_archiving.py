@@ -223,3 +223,15 @@ def test_nothing_is_merged_into_an_archived_department(pm, support, departments)
         services.department_merge(actor=pm, source=departments["dev"], target=support)
     assert PlanItem.objects.get(pk=item.pk).department == departments["dev"]
     assert Department.objects.get(pk=departments["dev"].pk).archived_at is None
+
+
+def test_new_work_in_an_archived_plan_or_department_is_refused_on_each_field(pm, plan, support):
+    services.refuse_archived(plan=plan, department=support)
+    plan = services.plan_archive(actor=pm, plan=plan)
+    support = services.department_archive(actor=pm, department=support)
+    with pytest.raises(ValidationError) as refused:
+        services.refuse_archived(plan=plan, to_department=support, from_department=None)
+    assert refused.value.message_dict == {
+        "plan": ["This plan is archived and takes no new work."],
+        "to_department": ["This department is archived and takes no new work."],
+    }
