@@ -1,13 +1,13 @@
 """A department's waiting asks and open action items, for the core's archive and merge
 (docs/architecture.md "Nothing with history is deleted"; registered in meetings.apps)."""
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from .. import rules
 from ..models import ActionItem, Ask
 
 
-def _waiting_asks(department_id: int):
+def _waiting_asks(department_id: int) -> QuerySet[Ask]:
     return Ask.objects.filter(rules.ask_waiting_q()).filter(
         Q(from_department_id=department_id) | Q(to_department_id=department_id)
     )
