@@ -220,7 +220,15 @@ def test_the_loop_holds_across_the_month_edge(page, story, settings):
             server.settings_for(settings)
             send_unlinked_digests.delay()
         recipients = sorted(message["To"] for message in server.mailbox.messages)
-        assert recipients == sorted([story["dana.dev"].email, story["pm"].email])
+        # Dana's department holds the flagged finding and Pat facilitated the review; Mia's
+        # Marketing had a finding in the review Pat closed, which her daily digest reports.
+        assert recipients == sorted(
+            [story["dana.dev"].email, story["pm"].email, story["mia.marketing"].email]
+        )
+        to_mia = next(m for m in server.mailbox.messages if m["To"] == story["mia.marketing"].email)
+        to_mia_text = to_mia.get_body(preferencelist=("plain",)).get_content()
+        assert "Notifications since your last digest" in to_mia_text
+        assert "Re-plan the integration of module B" not in to_mia_text
         to_dana = next(m for m in server.mailbox.messages if m["To"] == story["dana.dev"].email)
         text = to_dana.get_body(preferencelist=("plain",)).get_content()
         assert "Re-plan the integration of module B" in text
