@@ -57,9 +57,10 @@ def digests_schedule(*, queue: bool = True) -> list[int]:
         # The same e-mail carries the notifications waiting for the digest, so a user gets
         # at most one digest a day (docs/architecture.md "Notifications").
         waiting = notifications.digest_notifications(user=user)
-        if not items and not waiting:
+        notes = _not_listed_above(waiting, items)
+        if not items and not notes:
             continue
-        digest = digest_render(user=user, items=items, waiting=waiting)
+        digest = digest_render(user=user, items=items, waiting=notes)
         message = outbox.outbox_enqueue(
             recipient_id=user.pk,
             address=user.email,
@@ -110,6 +111,22 @@ def digest_render(
         html = render_to_string("reviews/email/digest.html", context)
     headers = {"List-Unsubscribe": f"<{profile_url}>", "Auto-Submitted": "auto-generated"}
     return RenderedDigest(subject=subject, text=text, html=html, headers=headers)
+
+
+def _not_listed_above(waiting: list[Notification], items: list[DigestItem]) -> list[Notification]:
+    """The waiting notifications the digest still has to tell: a "finding flagged" one whose
+    finding is among the digest's flagged findings is already there, so it is not said twice
+    (it is still marked as carried by this digest)."""
+    listed = {item.finding.pk for item in items}
+    return [
+        notification
+        for notification in waiting
+        if not (
+            notification.kind == Notification.Kind.FINDING_FLAGGED
+            and notification.app_label == "reviews"
+            and notification.object_id in listed
+        )
+    ]
 
 
 def _loaded_profile(user: User) -> Profile | None:

@@ -282,3 +282,25 @@ def test_an_opted_out_user_gets_no_digest_of_notifications_either(
     _digest_run(django_capture_on_commit_callbacks)
     assert not OutboxMessage.objects.filter(kind="digest").exists()
     assert Notification.objects.get().read_at is None  # still shown in-app
+
+
+def test_a_flagged_finding_is_told_once_in_the_digest_that_lists_it(
+    pm, dev_coordinator, departments, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from reviews.models import Finding
+    from reviews.services.notifying import findings_flagged_notify
+
+    from .factories_flags import flagged_finding
+
+    review = closed_review(facilitator=pm, days_ago=10)
+    finding = flagged_finding(review=review, department=departments["dev"], title="Build slipped")
+    findings_flagged_notify(findings=Finding.objects.filter(pk=finding.pk))
+    _ask_done_for(dev_coordinator, pm)
+    _digest_run(django_capture_on_commit_callbacks)
+    (dana,) = [message for message in mail.outbox if message.to == [dev_coordinator.email]]
+    assert dana.body.count("Build slipped") == 1
+    assert "Share the launch budget" in dana.body
+    # Both are carried by that digest: neither waits for tomorrow's.
+    assert not Notification.objects.filter(recipient=dev_coordinator, emailed_at=None).exists()
