@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 from django.utils import formats
@@ -7,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from planbridge import periods
 from planbridge import rules as core_rules
-from planbridge.forms import BoundedDateField, DateInput, MonthField, OneTimeTokenForm
+from planbridge.forms import (
+    BoundedDateField,
+    DateInput,
+    MonthField,
+    OneTimeTokenForm,
+    PersonChoiceField,
+    active_people,
+)
 from planbridge.models import Department, Plan
 
 from . import rules, services
@@ -16,7 +22,7 @@ from .smart import LETTERS
 
 
 def _users():
-    return get_user_model().objects.filter(is_active=True).order_by("username")
+    return active_people()
 
 
 def _managed_departments(user, keep: int | None = None):
@@ -30,9 +36,8 @@ def _current_plans(keep: int | None = None):
     return Plan.objects.filter(core_rules.current_plans_q(keep=keep)).order_by("-start", "title")
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
+class UserChoiceField(PersonChoiceField):
+    """A user picker of the apps' forms: by name, as planbridge.forms.PersonChoiceField."""
 
 
 class VersionedForm(forms.ModelForm):

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from planbridge.people import person_name
+
 from .selectors import CalendarEntries
 
 
@@ -30,9 +32,7 @@ def build_calendar(user, entries: CalendarEntries) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//PlanBridge//Weekly coordination//EN")
     calendar.add("version", "2.0")
-    calendar.add(
-        "x-wr-calname", _("PlanBridge: %(name)s") % {"name": user.get_full_name() or user.username}
-    )
+    calendar.add("x-wr-calname", _("PlanBridge: %(name)s") % {"name": person_name(user)})
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     for meeting in entries.meetings:
         title = _("Weekly coordination meeting")
@@ -44,8 +44,7 @@ def build_calendar(user, entries: CalendarEntries) -> bytes:
                 meeting.date,
                 title,
                 settings.SITE_URL + reverse("meetings:meeting_detail", args=[meeting.pk]),
-                _("Facilitator: %(name)s")
-                % {"name": meeting.facilitator.get_full_name() or meeting.facilitator.username},
+                _("Facilitator: %(name)s") % {"name": person_name(meeting.facilitator)},
             )
         )
     for item in entries.action_items:

@@ -2,9 +2,10 @@ import uuid
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from . import once, periods, plan_scope, rules
+from . import once, people, periods, plan_scope, rules
 from .models import Plan, Profile
 
 
@@ -86,6 +87,25 @@ class OneTimeTokenForm(forms.Form):
         return cleaned
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of one user, offered by name (planbridge/people.py)."""
+
+    def label_from_instance(self, obj):
+        return people.person_name(obj)
+
+
+class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several users, offered by name (planbridge/people.py)."""
+
+    def label_from_instance(self, obj):
+        return people.person_name(obj)
+
+
+def active_people() -> QuerySet:
+    """The active users, in the order their names are shown."""
+    return people.by_name(get_user_model().objects.filter(is_active=True))
+
+
 class _PlanScopeChoices(forms.models.ModelChoiceIterator):
     def __init__(self, field):
         super().__init__(field)
@@ -147,7 +167,12 @@ class PlanForm(forms.ModelForm):
             "communication_mechanism",
             "review_cadence",
         ]
-        field_classes = {"start": BoundedDateField, "end": BoundedDateField}
+        field_classes = {
+            "start": BoundedDateField,
+            "end": BoundedDateField,
+            "owner": PersonChoiceField,
+            "team": PersonMultipleChoiceField,
+        }
         widgets = {
             "start": DateInput(),
             "end": DateInput(),
@@ -159,7 +184,7 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        users = get_user_model().objects.filter(is_active=True).order_by("username")
+        users = active_people()
         self.fields["owner"].queryset = users
         self.fields["team"].queryset = users
 

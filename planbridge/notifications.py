@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import outbox
 from .models import Membership, Notification, NotificationPreference, Profile
+from .people import person_name
 
 Kind = Notification.Kind
 Delivery = Notification.Delivery
@@ -172,7 +173,7 @@ def user_language(user: User) -> str:
 def actor_name(user: User | None) -> str:
     if user is None:
         return "PlanBridge"
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
 
 
 def notification_text(notification: Notification) -> str:

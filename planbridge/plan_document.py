@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from goals import selectors as goal_selectors
 
 from . import registry, selectors
+from .people import person_name
 
 
 def _document_context(request, plan, *, format: str) -> dict:
@@ -79,7 +80,7 @@ def plan_items_csv(request, pk):
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     for item in items.order_by("month", "department__name", "start", "title"):
-        owner = item.owner.get_full_name() or item.owner.username if item.owner else ""
+        owner = person_name(item.owner) if item.owner else ""
         writer.writerow(
             [
                 _csv_cell(value)

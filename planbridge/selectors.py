@@ -26,15 +26,16 @@ def plan_list() -> QuerySet[Plan]:
     )
 
 
-def plan_team_by_department(plan: Plan) -> list[tuple[str, list]]:
-    """The plan's team grouped by department name (a member of several appears in each);
-    expects `plan` from plan_list()."""
-    groups: dict[str, list] = {}
+def plan_team_by_department(plan: Plan) -> list[tuple[str | None, list]]:
+    """The plan's team grouped by department name (a member of several appears in each), the
+    members of no department (a PM, usually) last under None; expects `plan` from
+    plan_list()."""
+    groups: dict[str | None, list] = {}
     for member in plan.team.all():
-        departments = [m.department.name for m in member.memberships.all()] or ["—"]
+        departments = [m.department.name for m in member.memberships.all()] or [None]
         for name in departments:
             groups.setdefault(name, []).append(member)
-    return sorted(groups.items())
+    return sorted(groups.items(), key=lambda group: (group[0] is None, group[0] or ""))
 
 
 @dataclass(frozen=True)

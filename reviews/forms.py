@@ -12,6 +12,7 @@ from planbridge import rules as core_rules
 from planbridge.forms import BoundedDateField, MonthField, OneTimeTokenForm, PlanScopeField
 from planbridge.models import Department, Plan
 from planbridge.pages import id_or_none
+from planbridge.people import person_name
 
 from . import rules, selectors
 from .models import Finding, Review
@@ -89,7 +90,7 @@ def _plan_label(plan: Plan) -> str:
 
 
 def _person_label(user: User) -> str:
-    return user.get_full_name() or user.username
+    return person_name(user)
 
 
 class _CarriedWorkFields(forms.Form):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from planbridge.audit import NONE
 from planbridge.models import AuditRecord
+from planbridge.people import person_name
 
 from ..audit import CARRIED, DISMISSED, FLAG_JOB
 from ..models import Finding
@@ -59,7 +60,7 @@ def _value_label(value: str) -> str:
 
 def _by_label(record: AuditRecord) -> str:
     if record.actor is not None:
-        return record.actor.get_full_name() or record.actor.username
+        return person_name(record.actor)
     if record.job == FLAG_JOB:
         return _("the daily flag job")
     return record.job

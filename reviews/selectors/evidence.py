@@ -21,6 +21,7 @@ from meetings import rules as meetings_rules
 from meetings.models import ActionItem, Ask, WeeklyUpdate
 from planbridge import periods
 from planbridge.models import Department
+from planbridge.people import person_name
 
 from ..models import Finding, Review
 
@@ -140,7 +141,7 @@ def _shorten(text: str) -> str:
 
 
 def _person(user: User) -> str:
-    return user.get_full_name() or user.username
+    return person_name(user)
 
 
 def _plan_filter(review: Review, field_name: str) -> Q:

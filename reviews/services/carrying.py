@@ -15,6 +15,7 @@ from goals import services as goals_services
 from goals.models import PlanItem
 from planbridge import periods
 from planbridge.models import Department, Plan
+from planbridge.people import person_name
 from planbridge.periods import check_dates_in_range, month_end, month_start
 
 from .. import rules, selectors
@@ -184,7 +185,7 @@ def _check_owner(owner: User | None, *, department: Department, plan: Plan | Non
             {
                 "owner": message
                 % {
-                    "owner": owner.get_full_name() or owner.username,
+                    "owner": person_name(owner),
                     "department": department.name,
                 }
             }
@@ -279,7 +280,7 @@ def _answered_message(how: str, who: str, when: str) -> str:
 
 
 def _name(user: User | None) -> str:
-    return (user.get_full_name() or user.username) if user is not None else _("A colleague")
+    return person_name(user) if user is not None else _("A colleague")
 
 
 def _local(moment: datetime.datetime | None) -> str:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from planbridge import rules as core_rules
 from planbridge.models import Plan
+from planbridge.people import person_name
 from planbridge.periods import check_dates_in_range, month_start
 from planbridge.services import refuse_archived
 
@@ -78,7 +79,7 @@ def _refuse_if_changed_since_seen(review: Review, seen_status: str | None) -> No
         .first()
     )
     user = change.history_user if change is not None else None
-    who = (user.get_full_name() or user.username) if user is not None else _("A colleague")
+    who = person_name(user) if user is not None else _("A colleague")
     at = review.closed_at if review.status == Review.Status.CLOSED else review.opened_at
     when = timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else ""
     raise ValidationError(
