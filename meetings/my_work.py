@@ -34,7 +34,7 @@ def missing_updates(user, seen_at) -> list[WorkEntry]:
     deadline = reminder_deadline(week)
     passed = timezone.now() >= deadline
     note = _("Due %(deadline)s") % {
-        "deadline": date_format(timezone.localtime(deadline), "DATETIME_FORMAT")
+        "deadline": date_format(timezone.localtime(deadline), "Y-m-d H:i")
     }
     return [
         WorkEntry(
@@ -65,7 +65,7 @@ def asks_waiting(user, seen_at) -> list[WorkEntry]:
             since=ask.created_at,
             overdue=ask.__dict__["overdue"],  # annotated by ask_list (rules.ask_overdue_flag)
             due=ask.needed_by,
-            note=_("Needed by %(date)s") % {"date": date_format(ask.needed_by)},
+            note=_("Needed by %(date)s") % {"date": date_format(ask.needed_by, "Y-m-d")},
         )
         for ask in asks
     ]
@@ -115,7 +115,7 @@ def action_items_owned(user, seen_at) -> list[WorkEntry]:
             since=item.created_at,
             overdue=item.overdue,
             due=item.due,
-            note=_("Due %(date)s") % {"date": date_format(item.due)},
+            note=_("Due %(date)s") % {"date": date_format(item.due, "Y-m-d")},
         )
         for item in items
     ]
