@@ -90,6 +90,19 @@ def recent_updates(
     )
 
 
+def previous_weekly_update(
+    *, department_id: int, week: datetime.date, plan: Plan | None
+) -> WeeklyUpdate | None:
+    """The department's latest update of a week before `week` for the same plan (or without
+    plan), whose plans for next week are what this week's progress reports on."""
+    return (
+        WeeklyUpdate.objects.filter(department_id=department_id, week__lt=week, plan=plan)
+        .only("pk", "week", "next_week")
+        .order_by("-week", "-pk")
+        .first()
+    )
+
+
 def departments_missing_update_for(*, user_id: int, week: datetime.date) -> QuerySet[Department]:
     """Departments the user coordinates that have no update at all for the week."""
     return Department.objects.filter(
@@ -123,6 +136,8 @@ class ThisWeek:
     meetings: list[Meeting] = field(default_factory=list)
     my_action_items: list[ActionItem] = field(default_factory=list)
     earlier_updates: list[WeeklyUpdate] = field(default_factory=list)
+    # Shown beside the form's progress box, so only read for those who may write.
+    previous_update: WeeklyUpdate | None = None
     week_updates: list[WeeklyUpdate] = field(default_factory=list)
     missing_departments: list[Department] = field(default_factory=list)
     on_date: datetime.date | None = None
@@ -163,6 +178,10 @@ def this_week_overview(
             )[:50]
         )
         overview.earlier_updates = list(recent_updates(department_id=department.pk, before=week))
+        if overview.may_write:
+            overview.previous_update = previous_weekly_update(
+                department_id=department.pk, week=week, plan=plan
+            )
     else:
         overview.week_updates = list(
             weekly_update_queryset().filter(week=week).order_by("department__name", "pk")[:200]
