@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
 
 PM_GROUP = "pm"
@@ -337,6 +338,14 @@ class ChatRobot(models.Model):
     @property
     def secret_hint(self) -> str:
         return f"…{self.secret[-4:]}" if self.secret else ""
+
+    @property
+    def posts_text(self) -> str:
+        """What the robot posts, in words of the active language."""
+        labels = dict(self.Post.choices)
+        return pgettext("list separator", ", ").join(
+            str(labels[post]) for post in self.posts if post in labels
+        )
 
 
 class AuditRecord(models.Model):

@@ -47,3 +47,42 @@ def test_a_wrong_secret_shows_the_platforms_refusal(page, demo):
         page.get_by_text("The platform refused the test message: 310000: sign not match").wait_for()
         assert page.get_by_test_id("robot-error").is_visible()
     assert server.received == []
+
+
+def test_the_robot_pages_fit_a_phone_in_both_languages(page, demo):
+    from pathlib import Path
+
+    from django.contrib.auth.models import User
+
+    from planbridge.models import Department
+    from planbridge.robots.services import robot_add
+
+    screenshots = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
+    robot_add(
+        actor=User.objects.get(username="dev.coordinator"),
+        department=Department.objects.get(slug="development"),
+        kind=ChatRobot.Kind.FEISHU,
+        url="https://open.feishu.cn/open-apis/bot/v2/hook/phone0001",
+        secret="feishu-secret",
+        language="zh-hans",
+        posts=["digest", "asks"],
+    )
+    login(page, "dev.coordinator")
+    for language in ("en", "zh"):
+        if language == "zh":
+            page.set_viewport_size({"width": 1200, "height": 900})
+            page.get_by_role("button", name="简体中文").click()
+        page.set_viewport_size({"width": 390, "height": 844})
+        for name, path in (
+            ("robots", "/robots/"),
+            ("robots_dept", "/robots/department/development/"),
+        ):
+            page.goto(path)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            page.screenshot(path=screenshots / f"{name}_{language}_390.png", full_page=True)
+            if path != "/robots/":
+                row = page.get_by_test_id(f"robot-{ChatRobot.objects.get().pk}")
+                words = {"en": "Daily digest of flagged findings", "zh": "被标记发现的每日摘要"}
+                assert words[language] in row.inner_text()
+        assert "phone0001" not in page.content()
