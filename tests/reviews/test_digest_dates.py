@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews import rules
+from tests.planbridge.test_chinese_punctuation import half_width_next_to_chinese
 
 from . import test_digests
 from .factories_flags import set_profile
@@ -44,6 +45,9 @@ def test_the_chinese_digest_writes_the_deadline_as_the_pages_do(
     message = test_digests._outbox_by_recipient()[dev_coordinator.email]
     html = message.alternatives[0][0]
     assert f"截止日期：{_deadline(flagged)}（" in message.body
+    # Every label of the Chinese e-mail ends in a full-width colon, as its pages' labels do.
+    assert half_width_next_to_chinese(message.body) == []
+    assert "复盘：" in message.body and "衔接或搁置：" in message.body
     assert f"<td>{_deadline(flagged)}</td>" in html
     assert not LONG_FORM.search(message.body) and not LONG_FORM.search(html)
 
