@@ -166,10 +166,20 @@ class AskForm(OneTimeTokenForm):
         return cleaned
 
 
+# The answers as the ask page's buttons: value, label and Bootstrap button class.
+ASK_ANSWER_BUTTONS = (
+    ("accept", _("Accept"), "btn-primary"),
+    ("decline", _("Decline"), "btn-outline-danger"),
+    ("done", _("Mark done"), "btn-success"),
+)
+
+
 class AskAnswerForm(forms.Form):
+    # Posted by the button that was pressed (one per answer), not chosen from a list.
     answer = forms.ChoiceField(
         label=_("Answer"),
-        choices=[("accept", _("Accept")), ("decline", _("Decline")), ("done", _("Mark done"))],
+        choices=[(value, label) for value, label, _style in ASK_ANSWER_BUTTONS],
+        error_messages={"required": _("Choose an answer: Accept, Decline or Mark done.")},
     )
     reply = forms.CharField(
         label=_("Reply"),
@@ -179,6 +189,17 @@ class AskAnswerForm(forms.Form):
     )
     # The state the page showed: the service refuses an answer to a state that changed since.
     seen_state = forms.ChoiceField(choices=Ask.State.choices, widget=forms.HiddenInput)
+
+    def __init__(self, *args, ask: Ask, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ask = ask
+
+    def answer_buttons(self):
+        """(value, label, button class) of each answer the ask takes in its state; any
+        other posted answer still reaches the service, which says why it is refused."""
+        return [
+            button for button in ASK_ANSWER_BUTTONS if rules.ask_takes_answer(self.ask, button[0])
+        ]
 
     def clean(self):
         cleaned = super().clean()

@@ -115,7 +115,7 @@ def ask_detail(request, pk):
     ask = get_object_or_404(selectors.ask_detail_queryset(), pk=pk)
     can_answer = rules.can_answer_ask(request.user, ask)
     seen = {"seen_state": ask.state}
-    form = AskAnswerForm(request.POST or None, initial=seen) if can_answer else None
+    form = AskAnswerForm(request.POST or None, initial=seen, ask=ask) if can_answer else None
     status = 400 if request.method == "POST" else 200
     if request.method == "POST":
         if not can_answer:
@@ -139,7 +139,7 @@ def ask_detail(request, pk):
                     # now, with a form for its current state.
                     messages.error(request, " ".join(error.messages))
                     ask = get_object_or_404(selectors.ask_detail_queryset(), pk=pk)
-                    form = AskAnswerForm(initial={"seen_state": ask.state})
+                    form = AskAnswerForm(initial={"seen_state": ask.state}, ask=ask)
                     status = 409
             else:
                 messages.success(request, _("Your answer was saved."))
