@@ -87,6 +87,17 @@ class OneTimeTokenForm(forms.Form):
         return cleaned
 
 
+class ConfirmForm(OneTimeTokenForm):
+    """The form of a confirmation page (a deletion, closing a review): only its POST, with
+    the one-time token the page gave it, does what the page named; a second submit of it
+    does nothing again (docs/architecture.md "Confirmations"). `submission_form` names the
+    action in the token's row."""
+
+    def __init__(self, *args, submission_form: str, **kwargs):
+        self.submission_form = submission_form
+        super().__init__(*args, **kwargs)
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     """A choice of one user, offered by name (planbridge/people.py)."""
 

@@ -9,7 +9,13 @@ from goals import rules as goal_rules
 from goals.models import PlanItem
 from planbridge import periods
 from planbridge import rules as core_rules
-from planbridge.forms import BoundedDateField, MonthField, OneTimeTokenForm, PlanScopeField
+from planbridge.forms import (
+    BoundedDateField,
+    ConfirmForm,
+    MonthField,
+    OneTimeTokenForm,
+    PlanScopeField,
+)
 from planbridge.models import Department, Plan
 from planbridge.pages import id_or_none
 from planbridge.people import person_name
@@ -23,6 +29,16 @@ class ReviewForm(forms.Form):
     plan = forms.ModelChoiceField(
         label=_("Plan"), queryset=Plan.objects.order_by("-start", "title"), required=False
     )
+
+
+class ReviewCloseForm(ConfirmForm):
+    """The confirmation of closing a review, with the status its page showed (a colleague's
+    change since is refused by name, services.review_close)."""
+
+    seen_status = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, submission_form="reviews.review_close", **kwargs)
 
 
 class FindingForm(forms.ModelForm):

@@ -221,6 +221,15 @@ def review_close_day_has_come(review: Review, on_date: datetime.date | None = No
     return (on_date or periods.today()) >= review_first_close_day(review.month)
 
 
+def review_closes_later_message(review: Review) -> str:
+    """The refusal of closing the review before review_first_close_day."""
+    return REVIEW_CLOSES_LATER_MESSAGE % {
+        "days": REVIEW_CLOSE_DAYS,
+        "month": review.month.strftime("%Y-%m"),
+        "day": review_first_close_day(review.month).isoformat(),
+    }
+
+
 def review_is_closed(review: Review) -> bool:
     return review.status == Review.Status.CLOSED
 

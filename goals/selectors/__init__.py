@@ -2,6 +2,7 @@
 items and rhythm conflicts (plan_items), the timeline and plan document (timeline).
 Every function runs a bounded number of queries whatever the data size."""
 
+from .confirmations import CheckInDeletePreview, checkin_delete_preview
 from .plan_items import (
     RhythmConflict,
     conflicts_by_item,
@@ -51,6 +52,8 @@ from .timeline import (
 )
 
 __all__ = [
+    "CheckInDeletePreview",
+    "checkin_delete_preview",
     "AT_RISK_MARGIN",
     "ActionLine",
     "Alignment",

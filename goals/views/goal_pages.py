@@ -9,10 +9,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from planbridge import periods
 from planbridge import rules as core_rules
+from planbridge.forms import ConfirmForm
 from planbridge.once import AlreadySubmitted, form_submitted_once
 from planbridge.pages import apply_form_errors, id_or_none, query_without_page
 
@@ -236,8 +237,11 @@ def checkin_edit(request, pk, checkin_pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def checkin_delete(request, pk, checkin_pk):
+    """The confirmation page of deleting a check-in (GET), naming the check-ins the goal's
+    progress is then read from, and the deletion (the page's POST, with its one-time token,
+    docs/architecture.md "Confirmations")."""
     checkin = _checkin_of_goal(
         request,
         pk,
@@ -246,9 +250,31 @@ def checkin_delete(request, pk, checkin_pk):
             "Only the goal's owner, its department's coordinators and PMs delete its check-ins."
         ),
     )
-    services.checkin_delete(actor=request.user, checkin=checkin)
-    messages.success(request, _("The check-in was deleted."))
-    return redirect("goals:goal_detail", pk=checkin.goal_id)
+    posted = request.method == "POST"
+    form = ConfirmForm(request.POST if posted else None, submission_form="goals.checkin_delete")
+    if posted and form.is_valid():
+        try:
+            with form_submitted_once(request, form) as receipt:
+                services.checkin_delete(actor=request.user, checkin=checkin)
+                receipt.done(reverse("goals:goal_detail", args=[checkin.goal_id]))
+        except AlreadySubmitted as submitted:
+            return submitted.redirect(request)
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, _("The check-in was deleted."))
+            return redirect(receipt.result_url)
+    return render(
+        request,
+        "goals/checkin_delete.html",
+        {
+            "checkin": checkin,
+            "goal": checkin.goal,
+            "form": form,
+            "preview": selectors.checkin_delete_preview(checkin),
+        },
+        status=400 if posted else 200,
+    )
 
 
 OBJECTIVES_PER_PAGE = 50

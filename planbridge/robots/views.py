@@ -8,13 +8,14 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import rules
+from ..forms import ConfirmForm
 from ..models import ChatRobot, Department, Plan
 from ..once import AlreadySubmitted, form_submitted_once
 from ..pages import apply_form_errors
-from . import services
+from . import selectors, services
 from .forms import RobotAddForm, RobotEditForm
 
 
@@ -106,13 +107,39 @@ def robot_test(request, pk: int):
     return redirect(_page_of(robot))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def robot_delete(request, pk: int):
+    """The confirmation page of removing a robot (GET), naming the messages it still had to
+    post, and the removal (the page's POST, with its one-time token, docs/architecture.md
+    "Confirmations")."""
     robot = _robot_or_403(request, pk)
     page = _page_of(robot)
-    services.robot_delete(actor=request.user, robot=robot)
-    messages.success(request, _("The robot was removed."))
-    return redirect(page)
+    posted = request.method == "POST"
+    form = ConfirmForm(request.POST if posted else None, submission_form="robots.delete")
+    if posted and form.is_valid():
+        try:
+            with form_submitted_once(request, form) as receipt:
+                services.robot_delete(actor=request.user, robot=robot)
+                receipt.done(page)
+        except AlreadySubmitted as submitted:
+            return submitted.redirect(request)
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, _("The robot was removed."))
+            return redirect(page)
+    return render(
+        request,
+        "planbridge/robot_delete.html",
+        {
+            "robot": robot,
+            "owner_name": robot.department.name if robot.department_id else robot.plan.title,
+            "waiting": selectors.robot_waiting_messages(robot),
+            "form": form,
+            "back": page,
+        },
+        status=400 if posted else 200,
+    )
 
 
 def robot_edit(request, pk: int):

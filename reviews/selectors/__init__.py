@@ -18,6 +18,12 @@ from .bridge import (  # noqa: F401
     weekly_update_submission,
     weekly_update_weeks,
 )
+from .confirmations import (  # noqa: F401
+    FindingDeletePreview,
+    ReviewClosePreview,
+    finding_delete_preview,
+    review_close_preview,
+)
 from .evidence import (  # noqa: F401
     Evidence,
     EvidenceLine,

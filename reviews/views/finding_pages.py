@@ -8,9 +8,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from planbridge import rules as core_rules
+from planbridge.forms import ConfirmForm
 from planbridge.models import Department
 from planbridge.once import AlreadySubmitted, form_submitted_once
 from planbridge.pages import apply_form_errors, id_or_none, load_or_404, query_without_page
@@ -238,16 +239,53 @@ def finding_edit(request, pk):
     return _finding_page(request, finding, forms={"edit": form}, status=400)
 
 
-@require_POST
+def _delete_refusal(finding) -> str | None:
+    """Why the finding cannot be deleted, in the words its service refuses with; None when
+    it can."""
+    if rules.finding_has_carryovers(finding):
+        return _("This finding has been carried into plan items and cannot be deleted.")
+    if not rules.finding_is_deletable(finding):
+        return _("This review is closed; its findings cannot be deleted.")
+    return None
+
+
+@require_http_methods(["GET", "POST"])
 def finding_delete(request, pk):
+    """The confirmation page of deleting a finding (GET), naming what goes with it, and the
+    deletion (the page's POST, with its one-time token, docs/architecture.md
+    "Confirmations")."""
     finding = load_or_404(selectors.finding_detail, pk)
-    try:
-        services.finding_delete(actor=request.user, finding=finding)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if not rules.can_delete_finding(request.user, finding):
+        raise PermissionDenied(_("Only project managers can delete findings."))
+    posted = request.method == "POST"
+    form = ConfirmForm(request.POST if posted else None, submission_form="reviews.finding_delete")
+    if posted and form.is_valid():
+        try:
+            with form_submitted_once(request, form) as receipt:
+                services.finding_delete(actor=request.user, finding=finding)
+                receipt.done(reverse("reviews:review_detail", args=[finding.review_id]))
+        except AlreadySubmitted as submitted:
+            return submitted.redirect(request)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("reviews:finding_detail", pk=finding.pk)
+        messages.success(request, _("The finding was deleted."))
+        return redirect(receipt.result_url)
+    refusal = _delete_refusal(finding)
+    if refusal is not None:
+        messages.error(request, refusal)
         return redirect("reviews:finding_detail", pk=finding.pk)
-    messages.success(request, _("The finding was deleted."))
-    return redirect("reviews:review_detail", pk=finding.review_id)
+    return render(
+        request,
+        "reviews/finding_delete.html",
+        {
+            "finding": finding,
+            "review": finding.review,
+            "form": form,
+            "preview": selectors.finding_delete_preview(finding),
+        },
+        status=400 if posted else 200,
+    )
 
 
 def _answered_proposal(queryset, pk):

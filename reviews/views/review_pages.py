@@ -19,6 +19,7 @@ from ..forms import (
     EvidenceFindingForm,
     EvidenceLineForm,
     FindingCreateForm,
+    ReviewCloseForm,
     ReviewForm,
 )
 
@@ -125,18 +126,44 @@ def review_open(request, pk):
     return redirect("reviews:review_detail", pk=review.pk)
 
 
-@require_POST
+def _close_refusal(review) -> str | None:
+    """Why the review cannot be closed now, in the words its service refuses with; None when
+    it can."""
+    if rules.review_is_closed(review):
+        return _("This review is closed already; nothing was changed.")
+    if not rules.review_can_close(review):
+        return _("Only an open review can be closed.")
+    if not rules.review_close_day_has_come(review):
+        return rules.review_closes_later_message(review)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
 def review_close(request, pk):
+    """The confirmation page of closing a review (GET), naming the findings whose grace
+    period it starts and the day it ends, and the closing (the page's POST, with its
+    one-time token, docs/architecture.md "Confirmations")."""
     review = load_or_404(selectors.review_detail, pk)
-    try:
-        services.review_close(
-            actor=request.user, review=review, seen_status=request.POST.get("seen_status") or None
-        )
-    except ValidationError as exc:
-        if (page := _changed_since_seen(request, pk, exc)) is not None:
-            return page
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if not rules.can_run_review(request.user, review):
+        raise PermissionDenied(_("Only project managers can run reviews."))
+    posted = request.method == "POST"
+    form = ReviewCloseForm(request.POST if posted else None, initial={"seen_status": review.status})
+    if posted and form.is_valid():
+        try:
+            with form_submitted_once(request, form) as receipt:
+                services.review_close(
+                    actor=request.user,
+                    review=review,
+                    seen_status=form.cleaned_data["seen_status"] or None,
+                )
+                receipt.done(reverse("reviews:review_detail", args=[review.pk]))
+        except AlreadySubmitted as submitted:
+            return submitted.redirect(request)
+        except ValidationError as exc:
+            if (page := _changed_since_seen(request, pk, exc)) is not None:
+                return page
+            messages.error(request, " ".join(exc.messages))
+            return redirect("reviews:review_detail", pk=review.pk)
         messages.success(
             request,
             _(
@@ -145,7 +172,17 @@ def review_close(request, pk):
             )
             % {"days": selectors.grace_period().days},
         )
-    return redirect("reviews:review_detail", pk=review.pk)
+        return redirect(receipt.result_url)
+    refusal = _close_refusal(review)
+    if refusal is not None:
+        messages.error(request, refusal)
+        return redirect("reviews:review_detail", pk=review.pk)
+    return render(
+        request,
+        "reviews/review_close.html",
+        {"review": review, "form": form, "preview": selectors.review_close_preview(review)},
+        status=400 if posted else 200,
+    )
 
 
 @require_POST

@@ -10,12 +10,6 @@
     if (field && field.form) { field.form.requestSubmit(); }
   });
 
-  // <form data-confirm="Question?">: submitted only when the question is answered OK.
-  document.addEventListener("submit", function (event) {
-    var form = event.target.closest("form[data-confirm]");
-    if (form && !window.confirm(form.dataset.confirm)) { event.preventDefault(); }
-  });
-
   // <input data-select-on-focus>: its whole text is selected, ready to copy.
   document.addEventListener("focusin", function (event) {
     var field = event.target.closest("[data-select-on-focus]");

@@ -93,8 +93,8 @@ def test_anonymous_visitors_are_sent_to_log_in_from_check_in_edits(anon, checkin
     assert CheckIn.objects.filter(pk=checkin.pk, value=3).exists()
 
 
-def test_deleting_needs_a_post(client_for, pm, checkin):
-    assert client_for(pm).get(delete_url(checkin)).status_code == 405
+def test_deleting_asks_first_and_only_the_post_deletes(client_for, pm, checkin):
+    assert client_for(pm).get(delete_url(checkin)).status_code == 200
     assert CheckIn.objects.filter(pk=checkin.pk).exists()
 
 

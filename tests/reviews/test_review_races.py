@@ -19,8 +19,8 @@ def _colleague():
     return user
 
 
-def test_the_review_page_posts_the_status_it_shows(client_for, pm, review):
-    html = client_for(pm).get(reverse("reviews:review_detail", args=[review.pk])).content
+def test_the_close_confirmation_posts_the_status_it_shows(client_for, pm, review):
+    html = client_for(pm).get(reverse("reviews:review_close", args=[review.pk])).content
     assert b'name="seen_status" value="open"' in html
 
 
