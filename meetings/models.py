@@ -1,9 +1,13 @@
 """Weekly coordination: department updates, asks between departments, meetings and their
 action items. Agendas are assembled in meetings.selectors, never stored."""
 
+import datetime
+
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -158,6 +162,16 @@ class Ask(models.Model):
         return self.what
 
 
+# What a new meeting (and every meeting from before times were kept) starts and ends at.
+DEFAULT_START = datetime.time(10, 0)
+DEFAULT_END = datetime.time(11, 0)
+# A meeting's link is opened by everyone invited: a web address, never javascript: or file:.
+LINK_SCHEMES = ["http", "https"]
+LINK_VALIDATOR = URLValidator(
+    schemes=LINK_SCHEMES, message=_("Enter a web address starting with http:// or https://.")
+)
+
+
 class Meeting(models.Model):
     """The weekly cross-department coordination meeting (`week` holds its Monday)."""
 
@@ -170,6 +184,22 @@ class Meeting(models.Model):
         verbose_name=_("plan"),
     )
     date = models.DateField(_("date"))
+    # Wall-clock times in TIME_ZONE on `date` (docs/architecture.md "Periods"): a meeting
+    # happens at 10:00 where the company is, whatever the server's zone.
+    start_time = models.TimeField(_("starts at"), default=DEFAULT_START)
+    end_time = models.TimeField(_("ends at"), default=DEFAULT_END)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    link = models.URLField(
+        _("link"),
+        max_length=500,
+        blank=True,
+        validators=[LINK_VALIDATOR],
+        help_text=_("A video call or document link (http or https)."),
+    )
+    # Raised by the meetings services each time the date, times, place or link change, so a
+    # calendar client replaces its copy of the event (RFC 5545 3.8.7.4 SEQUENCE).
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
     week = models.DateField(_("week"))
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -201,6 +231,9 @@ class Meeting(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["week"], condition=Q(plan__isnull=True), name="meeting_one_per_week"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")), name="meeting_ends_after_start"
             ),
         ]
         indexes = [models.Index(fields=["plan", "week"], name="meeting_plan_week")]

@@ -10,6 +10,7 @@ disagree. "Today" is `planbridge.periods.today()`, the date in TIME_ZONE."""
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from planbridge.models import Department, Plan
 from planbridge.periods import today, week_start
 from planbridge.rules import AnyUser
 
-from .models import ActionItem, Ask, Meeting, WeeklyUpdate
+from .models import LINK_VALIDATOR, ActionItem, Ask, Meeting, WeeklyUpdate
 
 
 def _as_flag(condition: Q) -> Case:
@@ -243,6 +244,22 @@ def can_run_meeting(user: AnyUser, meeting: Meeting) -> bool:
         return True
     plan = meeting.plan  # None without a query when the meeting has no plan
     return plan is not None and plan.owner_id == user.pk
+
+
+def meeting_times_are_allowed(*, start_time: datetime.time, end_time: datetime.time) -> bool:
+    """A meeting ends after it starts, on its own day."""
+    return end_time > start_time
+
+
+def meeting_link_is_allowed(link: str) -> bool:
+    """A meeting's link is empty or a web address (http or https): everyone invited opens it."""
+    if not link:
+        return True
+    try:
+        LINK_VALIDATOR(link)
+    except ValidationError:
+        return False
+    return True
 
 
 def can_set_action_item_status(user: AnyUser, item: ActionItem) -> bool:

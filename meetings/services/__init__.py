@@ -3,7 +3,13 @@ transaction and raises ValidationError / PermissionDenied when a rule is broken.
 
 from .asks import ask_answer, ask_raise
 from .calendar import calendar_token_regenerate, calendar_token_revoke
-from .meetings import action_item_create, action_item_set_status, meeting_create, meeting_record
+from .meetings import (
+    action_item_create,
+    action_item_set_status,
+    meeting_create,
+    meeting_record,
+    meeting_reschedule,
+)
 from .reminders import reminder_deadline, reminder_enqueue, reminder_key
 from .updates import CONCURRENT_EDIT_MESSAGE, weekly_update_submit
 
@@ -17,6 +23,7 @@ __all__ = [
     "calendar_token_revoke",
     "meeting_create",
     "meeting_record",
+    "meeting_reschedule",
     "reminder_deadline",
     "reminder_enqueue",
     "reminder_key",

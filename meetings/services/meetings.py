@@ -19,19 +19,10 @@ from planbridge.periods import check_dates_in_range, week_start
 from planbridge.services import refuse_archived
 
 from .. import rules
-from ..models import ActionItem, Meeting
+from ..models import DEFAULT_END, DEFAULT_START, ActionItem, Meeting
 
 
-@transaction.atomic
-def meeting_create(
-    *, actor: User, date: datetime.date, plan: Plan | None = None, facilitator: User | None = None
-) -> Meeting:
-    """Creates the weekly meeting of the week containing `date`, at most one per plan and week;
-    only a PM or the plan's owner."""
-    if not rules.can_create_meeting(actor, plan):
-        raise PermissionDenied(_("Only a project manager or the plan's owner creates meetings."))
-    refuse_archived(plan=plan)
-    check_dates_in_range(date=date)
+def _check_date_in_plan(plan: Plan | None, date: datetime.date) -> None:
     if plan is not None and not core_rules.date_in_plan(plan, date):
         raise ValidationError(
             {
@@ -46,14 +37,24 @@ def meeting_create(
                 }
             }
         )
-    week = week_start(date)
-    meeting = Meeting(date=date, week=week, plan=plan, facilitator=facilitator or actor)
-    meeting.full_clean(validate_constraints=False)
+
+
+def _check_times(start_time: datetime.time, end_time: datetime.time) -> None:
+    if not rules.meeting_times_are_allowed(start_time=start_time, end_time=end_time):
+        raise ValidationError({"end_time": _("The meeting must end after it starts.")})
+
+
+def _check_link(link: str) -> None:
+    if not rules.meeting_link_is_allowed(link):
+        raise ValidationError({"link": _("Enter a web address starting with http:// or https://.")})
+
+
+def _save_one_per_week(meeting: Meeting) -> None:
     try:
         # One weekly meeting per plan (or without plan) and week: a second one would split
         # the week's agenda and count carried action items twice. The unique constraints
-        # hold it, for an existing meeting and for a concurrent create alike; the savepoint
-        # keeps the outer transaction usable for the refusal.
+        # hold it, for an existing meeting and for a concurrent create or move alike; the
+        # savepoint keeps the outer transaction usable for the refusal.
         with transaction.atomic():
             meeting.save()
     except IntegrityError:
@@ -65,6 +66,96 @@ def meeting_create(
                 )
             }
         ) from None
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: User,
+    date: datetime.date,
+    plan: Plan | None = None,
+    facilitator: User | None = None,
+    start_time: datetime.time = DEFAULT_START,
+    end_time: datetime.time = DEFAULT_END,
+    place: str = "",
+    link: str = "",
+) -> Meeting:
+    """Creates the weekly meeting of the week containing `date`, at most one per plan and week,
+    ending after it starts; only a PM or the plan's owner."""
+    if not rules.can_create_meeting(actor, plan):
+        raise PermissionDenied(_("Only a project manager or the plan's owner creates meetings."))
+    refuse_archived(plan=plan)
+    check_dates_in_range(date=date)
+    _check_date_in_plan(plan, date)
+    _check_times(start_time, end_time)
+    _check_link(link.strip())
+    meeting = Meeting(
+        date=date,
+        week=week_start(date),
+        plan=plan,
+        facilitator=facilitator or actor,
+        start_time=start_time,
+        end_time=end_time,
+        place=place.strip(),
+        link=link.strip(),
+        updated_at=timezone.now(),
+    )
+    meeting.full_clean(validate_constraints=False)
+    _save_one_per_week(meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_reschedule(
+    *,
+    actor: User,
+    meeting: Meeting,
+    date: datetime.date,
+    start_time: datetime.time,
+    end_time: datetime.time,
+    place: str,
+    link: str = "",
+) -> Meeting:
+    """Moves the meeting to another day, time, place or link, still one per plan and week and
+    never after an action it agreed is due; a real change raises its calendar sequence, so
+    subscribed calendars move their copy. Whoever runs the meeting may."""
+    if not rules.can_run_meeting(actor, meeting):
+        raise PermissionDenied(
+            _("Only the facilitator, the plan's owner or a project manager moves the meeting.")
+        )
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("plan").get(pk=meeting.pk)
+    )
+    refuse_archived(plan=meeting.plan)
+    check_dates_in_range(date=date)
+    _check_date_in_plan(meeting.plan, date)
+    _check_times(start_time, end_time)
+    _check_link(link.strip())
+    if meeting.action_items.filter(due__lt=date).exists():
+        raise ValidationError(
+            {
+                "date": _(
+                    "An action agreed in this meeting is due before that day: an action cannot "
+                    "be due before the meeting that agreed it. Choose an earlier day."
+                )
+            }
+        )
+    changed = {
+        "date": date,
+        "start_time": start_time,
+        "end_time": end_time,
+        "place": place.strip(),
+        "link": link.strip(),
+    }
+    if all(getattr(meeting, field) == value for field, value in changed.items()):
+        return meeting
+    for field, value in changed.items():
+        setattr(meeting, field, value)
+    meeting.week = week_start(date)
+    meeting.sequence += 1
+    meeting.updated_at = timezone.now()
+    meeting.full_clean(validate_constraints=False)
+    _save_one_per_week(meeting)
     return meeting
 
 
