@@ -16,7 +16,7 @@ from planbridge.models import Department, Plan
 from planbridge.periods import add_months, month_start, today
 
 from . import rules
-from .models import ActionItem, Ask
+from .models import DEFAULT_END, DEFAULT_START, LINK_VALIDATOR, ActionItem, Ask
 
 ITEM_STATUS_PREFIX = "status_"
 SHOWN_PREFIX = "shown_"
@@ -230,12 +230,66 @@ class AskFilterForm(forms.Form):
     )
 
 
-class MeetingForm(forms.Form):
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class WebLinkField(forms.URLField):
+    # Only http and https, with the one message of the model's validator (URLField's own
+    # "Enter a valid URL." would replace it).
+    default_validators = [LINK_VALIDATOR]
+    default_error_messages = {"invalid": LINK_VALIDATOR.message}
+
+
+class MeetingScheduleForm(forms.Form):
+    """When and where a meeting is: its day, start and end (TIME_ZONE), place and link."""
+
     date = BoundedDateField(label=_("Date"))
+    start_time = forms.TimeField(
+        label=_("Starts at"), initial=DEFAULT_START, widget=TimeInput(format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label=_("Ends at"), initial=DEFAULT_END, widget=TimeInput(format="%H:%M")
+    )
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        required=False,
+        help_text=_("A room or an address, as people should find it."),
+    )
+    link = WebLinkField(
+        label=_("Link (optional)"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("A video call or document link (http or https)."),
+    )
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if abs((date - today()).days) > 366:
+            raise forms.ValidationError(_("Choose a date within a year of today."))
+        return date
+
+    def clean(self):
+        cleaned = super().clean()
+        start_time, end_time = cleaned.get("start_time"), cleaned.get("end_time")
+        if (
+            start_time
+            and end_time
+            and not rules.meeting_times_are_allowed(start_time=start_time, end_time=end_time)
+        ):
+            self.add_error("end_time", _("The meeting must end after it starts."))
+        return cleaned
+
+
+class MeetingForm(MeetingScheduleForm):
     plan = forms.ModelChoiceField(
         label=_("Plan"), queryset=Plan.objects.none(), required=False, empty_label=_("No plan")
     )
     facilitator = UserChoiceField(label=_("Facilitator"), queryset=get_user_model().objects.none())
+
+    field_order = ["date", "start_time", "end_time", "place", "link", "plan", "facilitator"]
 
     def __init__(self, *args, plans, plan_required=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -247,12 +301,6 @@ class MeetingForm(forms.Form):
             .objects.filter(is_active=True)
             .order_by("first_name", "last_name", "username")
         )
-
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        if abs((date - today()).days) > 366:
-            raise forms.ValidationError(_("Choose a date within a year of today."))
-        return date
 
 
 class MeetingRecordForm(forms.Form):

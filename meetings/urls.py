@@ -14,6 +14,7 @@ urlpatterns = [
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/record/", views.meeting_record, name="meeting_record"),
+    path("meetings/<int:pk>/edit/", views.meeting_reschedule, name="meeting_reschedule"),
     path("meetings/<int:pk>/actions/", views.action_item_create, name="action_item_create"),
     path("meetings/<int:pk>/minutes.md", views.meeting_minutes, name="meeting_minutes"),
     path("actions/<int:pk>/status/", views.action_item_status, name="action_item_status"),

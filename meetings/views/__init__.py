@@ -11,6 +11,7 @@ from .meetings import (
     meeting_list,
     meeting_minutes,
     meeting_record,
+    meeting_reschedule,
 )
 from .updates import this_week, update_detail
 
@@ -27,6 +28,7 @@ __all__ = [
     "meeting_list",
     "meeting_minutes",
     "meeting_record",
+    "meeting_reschedule",
     "this_week",
     "update_detail",
 ]

@@ -16,7 +16,13 @@ from planbridge.periods import today
 from planbridge.redirects import redirect_to_next
 
 from .. import rules, selectors, services
-from ..forms import ActionItemForm, ActionItemStatusForm, MeetingForm, MeetingRecordForm
+from ..forms import (
+    ActionItemForm,
+    ActionItemStatusForm,
+    MeetingForm,
+    MeetingRecordForm,
+    MeetingScheduleForm,
+)
 from ..models import ActionItem
 
 PAGE_SIZE = 30
@@ -52,12 +58,7 @@ def meeting_create(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.meeting_create(
-                actor=request.user,
-                date=form.cleaned_data["date"],
-                plan=form.cleaned_data["plan"],
-                facilitator=form.cleaned_data["facilitator"],
-            )
+            meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_form_errors(form, error)
         else:
@@ -67,6 +68,40 @@ def meeting_create(request):
         request,
         "meetings/meeting_form.html",
         {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def meeting_reschedule(request, pk):
+    """Whoever runs the meeting changes its day, times, place or link; subscribed calendars
+    follow (docs/architecture.md "Calendar feed")."""
+    meeting = get_object_or_404(selectors.meeting_queryset(), pk=pk)
+    if not rules.can_run_meeting(request.user, meeting):
+        raise PermissionDenied(
+            _("Only the facilitator, the plan's owner or a project manager moves the meeting.")
+        )
+    form = MeetingScheduleForm(
+        request.POST or None,
+        initial={
+            "date": meeting.date,
+            "start_time": meeting.start_time,
+            "end_time": meeting.end_time,
+            "place": meeting.place,
+            "link": meeting.link,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_reschedule(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            messages.success(request, _("The meeting's time and place were saved."))
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/meeting_schedule_form.html",
+        {"form": form, "meeting": meeting},
         status=400 if request.method == "POST" else 200,
     )
 

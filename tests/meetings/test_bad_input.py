@@ -121,7 +121,7 @@ def test_a_meeting_with_impossible_input_is_refused_and_nothing_saved(client_for
         {"date": today().isoformat(), "plan": "abc"},
         {"date": today().isoformat(), "facilitator": HUGE},
     ]:
-        data = {"plan": "", "facilitator": pm.pk, **bad}
+        data = {"plan": "", "facilitator": pm.pk, "start_time": "10:00", "end_time": "11:00", **bad}
         response = client.post(reverse("meetings:meeting_create"), data)
         assert response.status_code == 400, bad
     assert Meeting.objects.count() == 0

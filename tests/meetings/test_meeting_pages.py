@@ -16,12 +16,14 @@ from ..factories import PlanFactory, UserFactory
 from .factories import ActionItemFactory, MeetingFactory, WeeklyUpdateFactory
 
 CREATE = reverse("meetings:meeting_create")
+# What the form shows filled in; a browser posts it back.
+TIMES = {"start_time": "10:00", "end_time": "11:00"}
 
 
 def test_a_pm_creates_the_week_meeting(client_for, pm, running_plan):
     response = client_for(pm).post(
         CREATE,
-        {"date": today().isoformat(), "plan": running_plan.pk, "facilitator": pm.pk},
+        {"date": today().isoformat(), "plan": running_plan.pk, "facilitator": pm.pk, **TIMES},
     )
     meeting = Meeting.objects.get()
     assert response.status_code == 302
@@ -38,7 +40,7 @@ def test_the_plan_owner_creates_meetings_of_their_plan_only(client_for, dev_coor
     own = PlanFactory(owner=dev_coordinator, start=start, end=start + datetime.timedelta(days=90))
     other = PlanFactory(start=start, end=start + datetime.timedelta(days=90))
     client = client_for(dev_coordinator)
-    data = {"date": today().isoformat(), "facilitator": dev_coordinator.pk}
+    data = {"date": today().isoformat(), "facilitator": dev_coordinator.pk, **TIMES}
 
     assert client.post(CREATE, {**data, "plan": other.pk}).status_code == 400
     assert client.post(CREATE, {**data, "plan": ""}).status_code == 400
@@ -67,7 +69,9 @@ def test_others_may_not_create_meetings(request, client_for, who, running_plan):
     ],
 )
 def test_a_bad_meeting_date_is_refused(client_for, pm, date, message):
-    response = client_for(pm).post(CREATE, {"date": date, "plan": "", "facilitator": pm.pk})
+    response = client_for(pm).post(
+        CREATE, {"date": date, "plan": "", "facilitator": pm.pk, **TIMES}
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Meeting.objects.exists()
@@ -79,7 +83,8 @@ def test_a_meeting_outside_its_plan_is_refused(client_for, pm, running_plan):
     # Within a year of today, so that it is the plan's rule, not the form's, that refuses it.
     assert abs((late - today()).days) <= 366
     response = client_for(pm).post(
-        CREATE, {"date": late.isoformat(), "plan": running_plan.pk, "facilitator": pm.pk}
+        CREATE,
+        {"date": late.isoformat(), "plan": running_plan.pk, "facilitator": pm.pk, **TIMES},
     )
     assert response.status_code == 400
     first, last = plan_first_day(running_plan), plan_last_day(running_plan)
@@ -98,7 +103,7 @@ def test_a_meeting_form_offers_and_proposes_a_plan_starting_next_month(client_fo
     assert form.initial["plan"] == plan.pk
     assert plan in form.fields["plan"].queryset
     response = client.post(
-        CREATE, {"date": today().isoformat(), "plan": plan.pk, "facilitator": pm.pk}
+        CREATE, {"date": today().isoformat(), "plan": plan.pk, "facilitator": pm.pk, **TIMES}
     )
     assert response.status_code == 302
     assert Meeting.objects.get().plan == plan
@@ -289,14 +294,15 @@ def test_the_meeting_list_runs_a_bounded_number_of_queries(
 def test_a_second_meeting_in_the_same_week_and_plan_is_refused(client_for, pm, running_plan):
     MeetingFactory(plan=running_plan, facilitator=pm, date=today())
     response = client_for(pm).post(
-        CREATE, {"date": today().isoformat(), "plan": running_plan.pk, "facilitator": pm.pk}
+        CREATE,
+        {"date": today().isoformat(), "plan": running_plan.pk, "facilitator": pm.pk, **TIMES},
     )
     assert response.status_code == 400
     assert "This week already has its coordination meeting" in response.content.decode()
     assert Meeting.objects.count() == 1
     # Without a plan, the week's company-wide meeting is another meeting.
     response = client_for(pm).post(
-        CREATE, {"date": today().isoformat(), "plan": "", "facilitator": pm.pk}
+        CREATE, {"date": today().isoformat(), "plan": "", "facilitator": pm.pk, **TIMES}
     )
     assert response.status_code == 302
     assert Meeting.objects.count() == 2
