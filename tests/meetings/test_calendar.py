@@ -4,12 +4,14 @@ revoked token gets nothing."""
 
 import datetime
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
-from meetings.services import calendar_token_regenerate, calendar_token_revoke
+from meetings.services import calendar_token_regenerate, calendar_token_revoke, meeting_reschedule
 from planbridge.models import Profile, calendar_token_hash
 from planbridge.periods import today
 
@@ -18,6 +20,12 @@ from ..goals.factories import PlanItemFactory
 from .factories import ActionItemFactory, MeetingFactory
 
 SETTINGS = reverse("meetings:calendar_settings")
+HOST = "planbridge.example.com"
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = f"https://{HOST}"
 
 
 def feed_url(token):
@@ -27,6 +35,10 @@ def feed_url(token):
 def events(response):
     calendar = Calendar.from_ical(response.content)
     return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+
+
+def uid(kind, pk):
+    return f"{kind}-{pk}@{HOST}"
 
 
 def test_the_feed_parses_and_lists_meetings_actions_and_plan_items(
@@ -47,15 +59,15 @@ def test_the_feed_parses_and_lists_meetings_actions_and_plan_items(
     assert response["Content-Type"].startswith("text/calendar")
     found = events(response)
     assert set(found) == {
-        f"meeting-{meeting.pk}@planbridge",
-        f"action-{action.pk}@planbridge",
-        f"planitem-{item.pk}@planbridge",
+        uid("meeting", meeting.pk),
+        uid("action", action.pk),
+        uid("planitem", item.pk),
     }
-    assert f"meeting-{other_plan_meeting.pk}@planbridge" not in found
-    assert found[f"action-{action.pk}@planbridge"]["SUMMARY"] == "Action due: Publish the schedule"
-    assert found[f"action-{action.pk}@planbridge"].decoded("DTSTART") == action.due
-    assert found[f"planitem-{item.pk}@planbridge"].decoded("DTSTART") == item.due
-    assert found[f"meeting-{meeting.pk}@planbridge"].decoded("DTSTART") == meeting.date
+    assert uid("meeting", other_plan_meeting.pk) not in found
+    assert found[uid("action", action.pk)]["SUMMARY"] == "Action due: Publish the schedule"
+    assert found[uid("action", action.pk)].decoded("DTSTART") == action.due
+    assert found[uid("planitem", item.pk)].decoded("DTSTART") == item.due
+    assert found[uid("meeting", meeting.pk)].decoded("DTSTART").date() == meeting.date
 
 
 def test_the_feed_is_in_the_user_language(anon, everyone, departments):
@@ -64,7 +76,7 @@ def test_the_feed_is_in_the_user_language(anon, everyone, departments):
     action = ActionItemFactory(owner=dev, title="Publish")
     token = calendar_token_regenerate(user=dev)
     found = events(anon.get(feed_url(token)))
-    assert str(found[f"action-{action.pk}@planbridge"]["SUMMARY"]).startswith("行动项到期")
+    assert str(found[uid("action", action.pk)]["SUMMARY"]).startswith("行动项到期")
 
 
 @pytest.mark.parametrize("token", ["wrong-token", "a" * 32, "-"])
@@ -146,3 +158,104 @@ def test_the_feed_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(7):
         response = anon.get(feed_url(token))
     assert len(events(response)) == 3 * size
+
+
+def _meeting_feed(anon, token, meeting):
+    calendar = Calendar.from_ical(anon.get(feed_url(token)).content)
+    return calendar, {str(e["UID"]): e for e in calendar.walk("VEVENT")}[uid("meeting", meeting.pk)]
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "Europe/Berlin", "America/New_York"])
+def test_a_meeting_is_a_timed_event_in_the_company_zone_with_its_vtimezone(
+    anon, running_plan, everyone, settings, zone
+):
+    settings.TIME_ZONE = zone
+    meeting = MeetingFactory(
+        plan=running_plan,
+        date=today() + datetime.timedelta(days=1),
+        start_time=datetime.time(9, 30),
+        end_time=datetime.time(10, 45),
+        place="Meeting room 3, second floor; east wing",
+        link="https://meet.example.com/planbridge-weekly",
+    )
+    token = calendar_token_regenerate(user=everyone["dev"])
+
+    calendar, event = _meeting_feed(anon, token, meeting)
+
+    tz = ZoneInfo(zone)
+    assert event["DTSTART"].params["TZID"] == zone == event["DTEND"].params["TZID"]
+    start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+    assert start.replace(tzinfo=None) == datetime.datetime.combine(meeting.date, meeting.start_time)
+    assert end.replace(tzinfo=None) == datetime.datetime.combine(meeting.date, meeting.end_time)
+    assert start.utcoffset() == tz.utcoffset(start.replace(tzinfo=None))
+    assert str(event["LOCATION"]) == meeting.place
+    assert str(event["URL"]) == meeting.link
+    assert meeting.link in str(event["DESCRIPTION"])
+    assert f"/meetings/{meeting.pk}/" in str(event["DESCRIPTION"])
+
+    (vtimezone,) = calendar.walk("VTIMEZONE")
+    assert str(vtimezone["TZID"]) == zone
+    observances = vtimezone.walk("STANDARD") + vtimezone.walk("DAYLIGHT")
+    offsets = {o.decoded("TZOFFSETTO") for o in observances}
+    # The zone's own offsets this year and next: one for Shanghai, winter and summer elsewhere.
+    year = meeting.date.year
+    expected = {tz.utcoffset(datetime.datetime(y, m, 15)) for y in (year, year + 1) for m in (1, 7)}
+    assert expected <= offsets
+    assert bool(vtimezone.walk("DAYLIGHT")) == (len(expected) > 1)
+    # The parsed zone places the meeting at the same instant as zoneinfo does.
+    assert vtimezone.to_tz().utcoffset(start.replace(tzinfo=None)) == start.utcoffset()
+
+
+def test_uids_are_stable_and_name_the_installation_host(anon, running_plan, everyone):
+    meeting = MeetingFactory(plan=running_plan, date=today())
+    ActionItemFactory(owner=everyone["dev"], meeting=meeting)
+    token = calendar_token_regenerate(user=everyone["dev"])
+    first, second = events(anon.get(feed_url(token))), events(anon.get(feed_url(token)))
+    assert set(first) == set(second) and len(first) == 2
+    assert all(u.endswith(f"@{HOST}") for u in first)
+    event_1, event_2 = first[uid("meeting", meeting.pk)], second[uid("meeting", meeting.pk)]
+    # Nothing changed between the fetches: the meeting's event is the same, to the byte.
+    assert event_1.to_ical() == event_2.to_ical()
+
+
+def test_a_moved_meeting_has_a_higher_sequence_and_a_later_stamp(
+    anon, running_plan, everyone, dev_coordinator
+):
+    meeting = MeetingFactory(
+        plan=running_plan,
+        date=today(),
+        facilitator=dev_coordinator,
+        updated_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    token = calendar_token_regenerate(user=everyone["dev"])
+    _, before = _meeting_feed(anon, token, meeting)
+    assert before.decoded("SEQUENCE") == 0
+
+    meeting_reschedule(
+        actor=dev_coordinator,
+        meeting=meeting,
+        date=meeting.date,
+        start_time=datetime.time(15, 0),
+        end_time=datetime.time(16, 0),
+        place="Room 5",
+    )
+    _, after = _meeting_feed(anon, token, meeting)
+
+    assert str(after["UID"]) == str(before["UID"])
+    assert after.decoded("SEQUENCE") == 1
+    assert after.decoded("DTSTAMP") > before.decoded("DTSTAMP")
+    assert after.decoded("LAST-MODIFIED") == after.decoded("DTSTAMP")
+    assert after.decoded("DTSTART").time() == datetime.time(15, 0)
+    assert str(after["LOCATION"]) == "Room 5"
+
+
+def test_text_is_escaped_and_lines_are_folded(anon, running_plan, everyone):
+    place = "Hall A, level 2; bring badge \\ " + "x" * 120 + "\r\nBEGIN:VEVENT\r\nUID:evil"
+    meeting = MeetingFactory(plan=running_plan, date=today(), place=place)
+    token = calendar_token_regenerate(user=everyone["dev"])
+    body = anon.get(feed_url(token)).content
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+    assert b"Hall A\\, level 2\\; bring badge \\\\" in body
+    found = events(anon.get(feed_url(token)))
+    assert set(found) == {uid("meeting", meeting.pk)}
+    assert str(found[uid("meeting", meeting.pk)]["LOCATION"]) == place.replace("\r\n", "\n")
