@@ -1,7 +1,8 @@
 """Weekly coordination in the seed story (run by `seed_demo` after goals.demo): the last
 three weeks and this one. Development reports its core-function delay, Marketing asks
 Development for a feature-freeze date, Sales asks Marketing for material (overdue); some
-asks are answered; three meetings, with an action item carried over from the first.
+asks are answered; three meetings (Wednesdays 10:00–11:00 in meeting room 3, with a call
+link), with an action item carried over from the first.
 This week only Marketing has submitted, so the agenda shows who is missing.
 
 Rows are looked up by stable keys (department + week + plan, titles in both languages)
@@ -212,6 +213,12 @@ ACTION_ITEMS = [
     ),
 ]
 
+# Wednesdays at 10:00 for an hour, in the big meeting room with a call for those away.
+MEETING_START = datetime.time(10, 0)
+MEETING_END = datetime.time(11, 0)
+MEETING_PLACE = ("Meeting room 3, second floor", "二楼3号会议室")
+MEETING_LINK = "https://meet.example.com/planbridge-weekly"
+
 MEETING_NOTES = {
     2: (
         "Development is two weeks late on the core functions. Marketing needs a freeze date.",
@@ -322,6 +329,10 @@ def seed(ctx) -> None:
                 plan=plan,
                 week=week,
                 date=week + datetime.timedelta(days=2),
+                start_time=MEETING_START,
+                end_time=MEETING_END,
+                place=ctx.text(*MEETING_PLACE),
+                link=MEETING_LINK,
                 facilitator=ctx.users["pm"],
                 notes=ctx.text(*MEETING_NOTES[weeks_ago]),
             )

@@ -6,6 +6,7 @@ ask, state) keeps it to one post per state, however often the row is saved."""
 
 import datetime
 
+from django.conf import settings
 from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -128,7 +129,17 @@ def _agenda_lines(agenda) -> tuple[str, list[Line]]:
     title = _("PlanBridge: today's coordination meeting %(date)s") % {
         "date": meeting.date.isoformat()
     }
-    lines = [
+    when = _("%(start)s–%(end)s (%(zone)s)") % {
+        "start": meeting.start_time.strftime("%H:%M"),
+        "end": meeting.end_time.strftime("%H:%M"),
+        "zone": settings.TIME_ZONE,
+    }
+    if meeting.place:
+        when = _("%(when)s at %(place)s") % {"when": when, "place": meeting.place}
+    lines = [Line(when)]
+    if meeting.link:
+        lines.append(Line(_("Meeting link"), meeting.link))
+    lines += [
         Line(_("Weekly updates submitted: %(count)d") % {"count": len(agenda.updates)}),
     ]
     if agenda.missing_departments:

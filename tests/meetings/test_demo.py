@@ -1,5 +1,6 @@
 """seed_demo's weekly-coordination story, and that a second run changes nothing."""
 
+import datetime
 import io
 
 import pytest
@@ -35,6 +36,12 @@ def test_the_demo_tells_the_weekly_story_and_is_idempotent():
     assert Ask.objects.filter(state__in=["accepted", "declined", "done"]).count() == 3
 
     latest = Meeting.objects.order_by("-date").first()
+    assert (latest.start_time, latest.end_time, latest.place) == (
+        datetime.time(10, 0),
+        datetime.time(11, 0),
+        "Meeting room 3, second floor",
+    )
+    assert latest.link.startswith("https://")
     agenda = meeting_agenda(latest)
     carried = {item.title: item.meetings_open for item in agenda.carried_action_items}
     assert carried["Publish a revised schedule for the core functions"] == 3
@@ -47,3 +54,4 @@ def test_the_demo_in_chinese():
     seed("zh-hans")
     assert Ask.objects.filter(what="发布版本的功能冻结日期").exists()
     assert WeeklyUpdate.objects.filter(progress__contains="核心功能").exists()
+    assert set(Meeting.objects.values_list("place", flat=True)) == {"二楼3号会议室"}

@@ -26,7 +26,14 @@ def test_the_agenda_is_posted_on_the_meetings_morning_once(settings, pm):
         owner=pm, start=day - datetime.timedelta(days=30), end=day + datetime.timedelta(days=30)
     )
     with time_machine.travel(datetime.datetime(2026, 12, 3, 7, 30, tzinfo=zone), tick=False):
-        meeting = MeetingFactory(plan=plan, date=day, week=week_start(day), facilitator=pm)
+        meeting = MeetingFactory(
+            plan=plan,
+            date=day,
+            week=week_start(day),
+            facilitator=pm,
+            place="Room 3",
+            link="https://meet.example.com/weekly",
+        )
         with RobotServer("wecom") as server:
             ChatRobot.objects.create(
                 plan=plan, kind="wecom", url=server.url, language="en", posts=["agenda"],
@@ -46,5 +53,7 @@ def test_the_agenda_is_posted_on_the_meetings_morning_once(settings, pm):
     (body,) = server.received
     content = body["markdown"]["content"]
     assert "today's coordination meeting 2026-12-03" in content
+    assert f"10:00–11:00 ({settings.TIME_ZONE}) at Room 3" in content
+    assert "https://meet.example.com/weekly" in content
     assert f"/weekly/meetings/{meeting.pk}/" in content or f"meetings/{meeting.pk}/" in content
     assert "Open asks: 0" in content
