@@ -8,6 +8,8 @@ with their charts drawn and their htmx panels loaded.
 import time
 import urllib.request
 
+import pytest
+
 from goals.models import CheckIn, Goal, PlanItem
 from meetings.models import Ask, Meeting, WeeklyUpdate
 from planbridge.models import Plan
@@ -85,21 +87,18 @@ def test_what_left_the_inline_handlers_still_works(page, demo):
     page.get_by_label("Quarter").select_option(index=1)
     page.wait_for_url("**/goals/alignment/?quarter=*")
 
-    # Deleting a check-in asks first; cancelled, nothing is deleted.
+    # Deleting a check-in asks first on a page of its own, without a script dialog
+    # (docs/architecture.md "Confirmations"); cancelled, nothing is deleted.
     checkin = CheckIn.objects.order_by("pk").first()
     page.goto(f"/goals/{checkin.goal_id}/checkins/{checkin.pk}/edit/")
-    questions = []
-
-    def answer(dialog, accept):
-        questions.append(dialog.message)
-        dialog.accept() if accept else dialog.dismiss()
-
-    page.once("dialog", lambda dialog: answer(dialog, accept=False))
-    page.get_by_role("button", name="Delete check-in").click()
-    assert questions == ["Delete this check-in?"]
+    page.once("dialog", lambda dialog: pytest.fail(f"a script dialog: {dialog.message}"))
+    page.get_by_role("link", name="Delete check-in").click()
+    page.wait_for_url(f"**/goals/{checkin.goal_id}/checkins/{checkin.pk}/delete/")
+    page.get_by_test_id("cancel").click()
+    page.wait_for_url(f"**/goals/{checkin.goal_id}/checkins/{checkin.pk}/edit/")
     assert CheckIn.objects.filter(pk=checkin.pk).exists()
-    page.once("dialog", lambda dialog: answer(dialog, accept=True))
-    page.get_by_role("button", name="Delete check-in").click()
+    page.get_by_role("link", name="Delete check-in").click()
+    page.get_by_test_id("confirm").click()
     page.wait_for_url(f"**/goals/{checkin.goal_id}/")
     assert not CheckIn.objects.filter(pk=checkin.pk).exists()
 

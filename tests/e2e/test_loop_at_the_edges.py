@@ -197,7 +197,8 @@ def test_the_loop_holds_across_the_month_edge(page, story, settings):
         left_open = make_finding(page, "action_item", "Re-plan the integration of module B")
 
         page.goto(review_url)
-        page.get_by_role("button", name="Close the review").click()
+        page.get_by_role("link", name="Close the review").click()
+        page.get_by_test_id("confirm").click()
         expect(page.get_by_test_id("review-status")).to_have_text("Closed")
 
     new_item = PlanItem.objects.get(title="Recover the module B schedule")

@@ -85,7 +85,8 @@ def test_the_pm_runs_the_monthly_review_and_the_carry_over_rate_changes(page, de
     assert page.get_by_text("The launch date is tracked by the testing item.").is_visible()
 
     page.get_by_role("link", name=f"Review of {review.month:%Y-%m}").click()
-    page.get_by_role("button", name="Close the review").click()
+    page.get_by_role("link", name="Close the review").click()
+    page.get_by_test_id("confirm").click()
     assert page.get_by_test_id("review-status").inner_text() == "Closed"
 
     page.get_by_test_id("main-nav").get_by_role("link", name="Dashboard").click()
