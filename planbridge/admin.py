@@ -9,7 +9,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import rules, services
+from . import password_reset, rules, services
 from .models import (
     AuditRecord,
     ChatRobot,
@@ -241,6 +241,14 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # A reset e-mail holds a working link to set the person's password: the staff who
+        # read the outbox must not be able to use it (planbridge/password_reset.py).
+        if obj is not None and obj.kind == password_reset.KIND:
+            return [field for field in fields if field not in ("text", "html")]
+        return fields
 
     @admin.action(
         description=_("Retry the selected failed or unconfirmed messages"), permissions=["change"]

@@ -187,6 +187,10 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A "Forgot password?" link (planbridge/password_reset.py) works for a day, and only once: long
+# enough for mail that arrives late, short enough that an old e-mail found later is useless.
+# Django's default is three days.
+PASSWORD_RESET_TIMEOUT = 24 * 3600
 
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "en", [code for code, _name in LANGUAGES])

@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import dashboard, my_work, notification_views, plan_document, trace, views
+from . import (
+    dashboard,
+    favicon,
+    my_work,
+    notification_views,
+    password_reset,
+    plan_document,
+    trace,
+    views,
+)
 
 urlpatterns = [
     path("", my_work.home, name="home"),
@@ -23,6 +32,23 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("password/reset/", password_reset.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        password_reset.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        password_reset.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("language/", views.set_language, name="set_language"),
     path("profile/", views.profile, name="profile"),
     path("notifications/", notification_views.notification_list, name="notification_list"),

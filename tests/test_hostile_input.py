@@ -267,6 +267,11 @@ def _kwargs_by_url_name(data) -> dict[str, list[dict]]:
             {"kind": "item", "pk": HUGE_ID},
             {"kind": "nope", "pk": 1},
         ],
+        # A reset link of user 1 with Django's placeholder token, and a garbled one.
+        "password_reset_confirm": [
+            {"uidb64": "MQ", "token": "set-password"},
+            {"uidb64": "x" * 300, "token": "nope-nope"},
+        ],
         "plan_detail": plan_ids,
         "plan_edit": plan_ids,
         "plan_archive": plan_ids,
