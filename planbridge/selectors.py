@@ -32,8 +32,8 @@ def plan_team_by_department(plan: Plan) -> list[tuple[str | None, list]]:
     plan_list()."""
     groups: dict[str | None, list] = {}
     for member in plan.team.all():
-        departments = [m.department.name for m in member.memberships.all()] or [None]
-        for name in departments:
+        departments: list[str | None] = [m.department.name for m in member.memberships.all()]
+        for name in departments or [None]:
             groups.setdefault(name, []).append(member)
     return sorted(groups.items(), key=lambda group: (group[0] is None, group[0] or ""))
 
