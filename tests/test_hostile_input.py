@@ -293,6 +293,7 @@ def _kwargs_by_url_name(data) -> dict[str, list[dict]]:
         "meetings:ask_detail": ids(data["asks"]),
         "meetings:meeting_detail": ids([data["meeting"]]),
         "meetings:meeting_record": ids([data["meeting"]]),
+        "meetings:meeting_reschedule": ids([data["meeting"]]),
         "meetings:action_item_create": ids([data["meeting"]]),
         "meetings:meeting_minutes": ids([data["meeting"]]),
         "meetings:action_item_status": ids(data["actions"]),
