@@ -75,6 +75,21 @@ def parse_token(value) -> uuid.UUID | None:
         return None
 
 
+def resubmitted(request, form: str) -> AlreadySubmitted | None:
+    """The first submit's outcome when the request posts a token its user already used for
+    `form`, else None. A deletion's view asks before loading its object: once the first
+    submit has deleted it, a second one would otherwise find nothing and answer 404."""
+    parsed = parse_token(request.POST.get("submission_token"))
+    if parsed is None:
+        return None
+    used = (
+        SubmissionToken.objects.filter(token=parsed, user=request.user, form=form)
+        .only("result_url")
+        .first()
+    )
+    return None if used is None else AlreadySubmitted(used.result_url)
+
+
 @contextmanager
 def submitted_once(*, user: User, token, form: str) -> Iterator[Receipt]:
     """Runs the block once per token, in one transaction with the token's row: a token used

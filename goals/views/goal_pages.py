@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from planbridge import periods
 from planbridge import rules as core_rules
 from planbridge.forms import ConfirmForm
-from planbridge.once import AlreadySubmitted, form_submitted_once
+from planbridge.once import AlreadySubmitted, form_submitted_once, resubmitted
 from planbridge.pages import apply_form_errors, id_or_none, query_without_page
 
 from .. import rules, selectors, services
@@ -237,11 +237,16 @@ def checkin_edit(request, pk, checkin_pk):
     )
 
 
+CHECKIN_DELETE = "goals.checkin_delete"
+
+
 @require_http_methods(["GET", "POST"])
 def checkin_delete(request, pk, checkin_pk):
     """The confirmation page of deleting a check-in (GET), naming the check-ins the goal's
     progress is then read from, and the deletion (the page's POST, with its one-time token,
     docs/architecture.md "Confirmations")."""
+    if request.method == "POST" and (done := resubmitted(request, CHECKIN_DELETE)) is not None:
+        return done.redirect(request)
     checkin = _checkin_of_goal(
         request,
         pk,
@@ -251,7 +256,7 @@ def checkin_delete(request, pk, checkin_pk):
         ),
     )
     posted = request.method == "POST"
-    form = ConfirmForm(request.POST if posted else None, submission_form="goals.checkin_delete")
+    form = ConfirmForm(request.POST if posted else None, submission_form=CHECKIN_DELETE)
     if posted and form.is_valid():
         try:
             with form_submitted_once(request, form) as receipt:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import rules
 from ..forms import ConfirmForm
 from ..models import ChatRobot, Department, Plan
-from ..once import AlreadySubmitted, form_submitted_once
+from ..once import AlreadySubmitted, form_submitted_once, resubmitted
 from ..pages import apply_form_errors
 from . import selectors, services
 from .forms import RobotAddForm, RobotEditForm
@@ -107,15 +107,20 @@ def robot_test(request, pk: int):
     return redirect(_page_of(robot))
 
 
+ROBOT_DELETE = "robots.delete"
+
+
 @require_http_methods(["GET", "POST"])
 def robot_delete(request, pk: int):
     """The confirmation page of removing a robot (GET), naming the messages it still had to
     post, and the removal (the page's POST, with its one-time token, docs/architecture.md
     "Confirmations")."""
+    if request.method == "POST" and (done := resubmitted(request, ROBOT_DELETE)) is not None:
+        return done.redirect(request)
     robot = _robot_or_403(request, pk)
     page = _page_of(robot)
     posted = request.method == "POST"
-    form = ConfirmForm(request.POST if posted else None, submission_form="robots.delete")
+    form = ConfirmForm(request.POST if posted else None, submission_form=ROBOT_DELETE)
     if posted and form.is_valid():
         try:
             with form_submitted_once(request, form) as receipt:

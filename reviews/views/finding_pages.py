@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from planbridge import rules as core_rules
 from planbridge.forms import ConfirmForm
 from planbridge.models import Department
-from planbridge.once import AlreadySubmitted, form_submitted_once
+from planbridge.once import AlreadySubmitted, form_submitted_once, resubmitted
 from planbridge.pages import apply_form_errors, id_or_none, load_or_404, query_without_page
 from planbridge.plan_scope import ALL_PLANS
 
@@ -239,6 +239,9 @@ def finding_edit(request, pk):
     return _finding_page(request, finding, forms={"edit": form}, status=400)
 
 
+FINDING_DELETE = "reviews.finding_delete"
+
+
 def _delete_refusal(finding) -> str | None:
     """Why the finding cannot be deleted, in the words its service refuses with; None when
     it can."""
@@ -254,11 +257,13 @@ def finding_delete(request, pk):
     """The confirmation page of deleting a finding (GET), naming what goes with it, and the
     deletion (the page's POST, with its one-time token, docs/architecture.md
     "Confirmations")."""
+    if request.method == "POST" and (done := resubmitted(request, FINDING_DELETE)) is not None:
+        return done.redirect(request)
     finding = load_or_404(selectors.finding_detail, pk)
     if not rules.can_delete_finding(request.user, finding):
         raise PermissionDenied(_("Only project managers can delete findings."))
     posted = request.method == "POST"
-    form = ConfirmForm(request.POST if posted else None, submission_form="reviews.finding_delete")
+    form = ConfirmForm(request.POST if posted else None, submission_form=FINDING_DELETE)
     if posted and form.is_valid():
         try:
             with form_submitted_once(request, form) as receipt:

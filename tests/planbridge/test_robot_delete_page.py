@@ -76,6 +76,8 @@ def test_the_pages_post_removes_and_a_post_without_its_token_does_not(
     assert response.status_code == 302
     assert response["Location"] == reverse("robots:department", args=["development"])
     assert not ChatRobot.objects.exists()
+    again = client.post(_url(robot), {"submission_token": token})
+    assert again.status_code == 302 and again["Location"] == response["Location"]
 
 
 def test_an_unknown_robot_is_404(client_for, pm):

@@ -96,8 +96,15 @@ def test_a_second_submit_of_the_deletion_shows_the_result(client_for, pm, dev_fi
     client = client_for(pm)
     token = str(uuid.uuid4())
     client.post(_delete_url(dev_finding), {"submission_token": token})
-    # The finding is gone: a resent page answers 404, never a 5xx.
-    assert client.post(_delete_url(dev_finding), {"submission_token": token}).status_code == 404
+    # The finding is gone; the resent page is sent where the first one went, not to a 404.
+    again = client.post(_delete_url(dev_finding), {"submission_token": token}, follow=True)
+    assert again.redirect_chain[-1][0] == reverse(
+        "reviews:review_detail", args=[dev_finding.review_id]
+    )
+    assert any("already submitted" in str(m) for m in again.context["messages"])
+    # A token never used for it finds no finding: 404, never a 5xx.
+    fresh = {"submission_token": str(uuid.uuid4())}
+    assert client.post(_delete_url(dev_finding), fresh).status_code == 404
 
 
 def test_a_carried_or_closed_findings_deletion_is_refused_with_a_message(
