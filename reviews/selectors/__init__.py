@@ -52,5 +52,6 @@ from .findings import (  # noqa: F401
     review_detail,
     review_findings,
     review_list,
+    reviews_counted,
 )
 from .trace import TRACE_KINDS, Trace, trace  # noqa: F401

@@ -111,27 +111,42 @@ def finding_disposition(finding: Finding, *, now: datetime.datetime | None = Non
 
 
 def review_list(*, plan: Plan | None = None, status: str | None = None) -> QuerySet[Review]:
-    """Reviews with plan and facilitator, annotated with finding counts (total, disposed,
-    flagged), newest month first; one query."""
-    reviews = Review.objects.select_related("plan", "facilitator").annotate(
-        finding_count=Count("findings", distinct=True),
-        dismissed_count=Count(
-            "findings", filter=Q(findings__dismissed_at__isnull=False), distinct=True
-        ),
-        carried_count=Count(
-            "findings",
-            filter=Q(findings__carryovers__accepted_at__isnull=False),
-            distinct=True,
-        ),
-        flagged_count=Count(
-            "findings", filter=Q(findings__flagged_at__isnull=False), distinct=True
-        ),
-    )
+    """Reviews with plan and facilitator, newest month first; one query. Their finding counts
+    come from reviews_counted, for the page shown only: counting the findings of every
+    review before taking a page cost more the more reviews there were, and made the
+    paginator's count repeat the joins."""
+    reviews = Review.objects.select_related("plan", "facilitator")
     if plan is not None:
         reviews = reviews.filter(plan=plan)
     if status:
         reviews = reviews.filter(status=status)
     return reviews.order_by("-month", "plan__title", "pk")
+
+
+def reviews_counted(reviews: Iterable[Review]) -> list[Review]:
+    """The reviews (one page of them), each with finding_count, carried_count (findings with
+    an accepted carryover), dismissed_count and flagged_count set; one query over those
+    reviews' findings."""
+    reviews = list(reviews)
+    counts = {
+        row["review_id"]: row
+        for row in Finding.objects.filter(review_id__in=[review.pk for review in reviews])
+        .order_by()
+        .values("review_id")
+        .annotate(
+            finding_count=Count("pk", distinct=True),
+            dismissed_count=Count("pk", filter=Q(dismissed_at__isnull=False), distinct=True),
+            carried_count=Count(
+                "pk", filter=Q(carryovers__accepted_at__isnull=False), distinct=True
+            ),
+            flagged_count=Count("pk", filter=Q(flagged_at__isnull=False), distinct=True),
+        )
+    }
+    for review in reviews:
+        row = counts.get(review.pk, {})
+        for name in ("finding_count", "dismissed_count", "carried_count", "flagged_count"):
+            setattr(review, name, row.get(name, 0))
+    return reviews
 
 
 def review_detail(pk: int) -> Review:

@@ -29,13 +29,13 @@ REVIEWS_PER_PAGE = 24
 def review_list(request):
     user = request.user
     coordinated = core_rules.coordinated_department_ids(user)
+    reviews = Paginator(selectors.review_list(), REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    reviews.object_list = selectors.reviews_counted(reviews.object_list)
     return render(
         request,
         "reviews/review_list.html",
         {
-            "reviews": Paginator(selectors.review_list(), REVIEWS_PER_PAGE).get_page(
-                request.GET.get("page")
-            ),
+            "reviews": reviews,
             # Posted to review_create, which re-renders its own page on errors.
             "form": ReviewForm(),
             "may_create_review": rules.can_run_review(user),

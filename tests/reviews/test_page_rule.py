@@ -80,14 +80,45 @@ def test_the_review_list_takes_a_fixed_number_of_queries(
     client = client_for(marketing_coordinator)
     # session, user, profile (language), PM group, coordinated departments, the
     # asks-to-us badge, pending carries, pending proposals, the count of reviews for the
-    # pages, one page of reviews with plan, facilitator and finding counts, the navigation's
-    # unread-notifications count: eleven at either size.
-    with django_assert_max_num_queries(11):
+    # pages, one page of reviews with plan and facilitator, the finding counts of that page's
+    # reviews, the navigation's unread-notifications count: twelve at either size.
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("reviews:review_list"))
     assert response.status_code == 200
     assert len(response.context["reviews"]) == min(size + 1, 24)
     assert len(response.context["pending_carryovers"]) == size
     assert len(response.context["pending_proposals"]) == size
+
+
+def test_the_review_list_counts_each_reviews_findings_by_disposition(
+    client_for, pm, plan, departments
+):
+    from django.utils import timezone
+
+    counted = ReviewFactory(month=MARCH, plan=plan, facilitator=pm)
+    empty = ReviewFactory(month=add_months(MARCH, -1), facilitator=pm)
+    dev = departments["dev"]
+    FindingFactory(review=counted, department=dev)
+    FindingFactory(
+        review=counted, department=dev, dismissed_at=timezone.now(), dismissal_reason="Solved"
+    )
+    FindingFactory(review=counted, department=dev, flagged_at=timezone.now())
+    carried = FindingFactory(review=counted, department=dev)
+    CarryoverFactory(finding=carried, plan_item__plan=plan, plan_item__department=dev)
+    CarryoverFactory(finding=carried, plan_item__plan=plan, plan_item__department=dev)
+    waiting = FindingFactory(review=counted, department=dev)
+    CarryoverFactory(
+        finding=waiting,
+        plan_item__plan=plan,
+        plan_item__department=dev,
+        accepted_by=None,
+        accepted_at=None,
+    )
+    response = client_for(pm).get(reverse("reviews:review_list"))
+    reviews = {review.pk: review for review in response.context["reviews"]}
+    figures = ("finding_count", "carried_count", "dismissed_count", "flagged_count")
+    assert [getattr(reviews[counted.pk], name) for name in figures] == [5, 1, 1, 1]
+    assert [getattr(reviews[empty.pk], name) for name in figures] == [0, 0, 0, 0]
 
 
 # ------------------------------------------------------------- opening and closing a review
