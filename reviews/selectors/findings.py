@@ -128,9 +128,9 @@ def reviews_counted(reviews: Iterable[Review]) -> list[Review]:
     an accepted carryover), dismissed_count and flagged_count set; one query over those
     reviews' findings."""
     reviews = list(reviews)
-    counts = {
-        row["review_id"]: row
-        for row in Finding.objects.filter(review_id__in=[review.pk for review in reviews])
+    figures = ("finding_count", "dismissed_count", "carried_count", "flagged_count")
+    rows = (
+        Finding.objects.filter(review_id__in=[review.pk for review in reviews])
         .order_by()
         .values("review_id")
         .annotate(
@@ -141,11 +141,12 @@ def reviews_counted(reviews: Iterable[Review]) -> list[Review]:
             ),
             flagged_count=Count("pk", filter=Q(flagged_at__isnull=False), distinct=True),
         )
-    }
+        .values_list("review_id", *figures)
+    )
+    counts = {row[0]: row[1:] for row in rows}
     for review in reviews:
-        row = counts.get(review.pk, {})
-        for name in ("finding_count", "dismissed_count", "carried_count", "flagged_count"):
-            setattr(review, name, row.get(name, 0))
+        for name, value in zip(figures, counts.get(review.pk, (0, 0, 0, 0)), strict=True):
+            setattr(review, name, value)
     return reviews
 
 
