@@ -554,16 +554,24 @@ def _build(connection, sizes: Sizes) -> dict[str, int]:
         "this_month": this_month,
         "first_month": add_months(this_month, -18),
     }
+    steps: dict[str, float] = {}
     with connection.cursor() as cursor:
         for statement in BUILD.split(";\n\n"):
             if statement.strip():
+                started = time.perf_counter()
                 cursor.execute(statement, params)
+                target = re.search(r"^(INSERT INTO|UPDATE) (\w+)", statement, re.M)
+                steps[target.group(2) if target else "?"] = time.perf_counter() - started
         for table in SEQUENCED:
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT max(id) FROM {table}))"
             )
+        started = time.perf_counter()
         cursor.execute("VACUUM ANALYZE")
+        steps["VACUUM ANALYZE"] = time.perf_counter() - started
+        slowest = sorted(steps.items(), key=lambda step: -step[1])[:5]
+        print("slowest build steps:", ", ".join(f"{name} {t:.1f} s" for name, t in slowest))
         counts = {}
         for label, table in [
             ("departments", "planbridge_department"),
