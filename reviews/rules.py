@@ -283,6 +283,16 @@ def finding_is_deletable(finding: Finding) -> bool:
     return finding_is_editable(finding) and not finding_has_carryovers(finding)
 
 
+def finding_delete_refusal(finding: Finding) -> str | None:
+    """Why the finding cannot be deleted, in the words the service refuses with and the
+    confirmation page shows; None when it can."""
+    if finding_has_carryovers(finding):
+        return str(_("This finding has been carried into plan items and cannot be deleted."))
+    if not finding_is_deletable(finding):
+        return str(_("This review is closed; its findings cannot be deleted."))
+    return None
+
+
 def finding_is_dismissible(finding: Finding) -> bool:
     """Not dismissed yet, and neither carried nor proposed into a plan item (a proposal is
     withdrawn before the finding is dismissed)."""

@@ -93,12 +93,9 @@ def finding_delete(*, actor: User, finding: Finding) -> None:
     if not rules.can_delete_finding(actor, finding):
         raise PermissionDenied(_("Only project managers can delete findings."))
     finding = _locked_finding(finding)
-    if rules.finding_has_carryovers(finding):
-        raise ValidationError(
-            _("This finding has been carried into plan items and cannot be deleted.")
-        )
-    if not rules.finding_is_deletable(finding):
-        raise ValidationError(_("This review is closed; its findings cannot be deleted."))
+    refusal = rules.finding_delete_refusal(finding)
+    if refusal is not None:
+        raise ValidationError(refusal)
     finding.delete()
 
 

@@ -242,16 +242,6 @@ def finding_edit(request, pk):
 FINDING_DELETE = "reviews.finding_delete"
 
 
-def _delete_refusal(finding) -> str | None:
-    """Why the finding cannot be deleted, in the words its service refuses with; None when
-    it can."""
-    if rules.finding_has_carryovers(finding):
-        return _("This finding has been carried into plan items and cannot be deleted.")
-    if not rules.finding_is_deletable(finding):
-        return _("This review is closed; its findings cannot be deleted.")
-    return None
-
-
 @require_http_methods(["GET", "POST"])
 def finding_delete(request, pk):
     """The confirmation page of deleting a finding (GET), naming what goes with it, and the
@@ -276,7 +266,7 @@ def finding_delete(request, pk):
             return redirect("reviews:finding_detail", pk=finding.pk)
         messages.success(request, _("The finding was deleted."))
         return redirect(receipt.result_url)
-    refusal = _delete_refusal(finding)
+    refusal = rules.finding_delete_refusal(finding)
     if refusal is not None:
         messages.error(request, refusal)
         return redirect("reviews:finding_detail", pk=finding.pk)
