@@ -26,10 +26,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.databases import drop_database, recreate_database  # noqa: E402
 
 REVIEWS = 2_000
 DEPARTMENTS = 2_495
@@ -47,7 +48,7 @@ def main() -> None:
     args = parser.parse_args()
 
     server = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-    _recreate_database(server, args.database)
+    recreate_database(server, args.database)
     os.environ["DATABASE_URL"] = f"{server.rstrip('/')}/{args.database}"
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
     os.environ["PLANBRIDGE_VAR_DIR"] = tempfile.mkdtemp(prefix="planbridge-bench-")
@@ -74,40 +75,10 @@ def main() -> None:
     finally:
         connection.close()
         if not args.keep:
-            _drop_database(server, args.database)
+            drop_database(server, args.database)
 
 
 # --- the database ---------------------------------------------------------------------------
-
-
-def _admin_connection(server: str):
-    import psycopg2
-
-    parsed = urlparse(server)
-    conn = psycopg2.connect(
-        host=parsed.hostname,
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password or None,
-        dbname="postgres",
-    )
-    conn.autocommit = True
-    return conn
-
-
-def _recreate_database(server: str, name: str) -> None:
-    conn = _admin_connection(server)
-    with conn.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-
-
-def _drop_database(server: str, name: str) -> None:
-    conn = _admin_connection(server)
-    with conn.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    conn.close()
 
 
 BUILD = """

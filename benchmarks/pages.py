@@ -46,10 +46,11 @@ import urllib.request
 from dataclasses import dataclass, field
 from http.client import HTTPConnection
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.databases import drop_database, recreate_database  # noqa: E402
 
 PASSWORD = "bench-password-1"
 LIMIT_P95_MS = 150
@@ -145,7 +146,7 @@ def main() -> None:
     Path(var_dir, "staticfiles").mkdir()
     os.environ["DATABASE_URL"] = f"{server.rstrip('/')}/{names[scales[0]]}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planbridge.settings")
-    _recreate_database(server, names[scales[0]])
+    recreate_database(server, names[scales[0]])
 
     import django
 
@@ -166,7 +167,7 @@ def main() -> None:
         connection.close()
         if not args.keep:
             for name in names.values():
-                _drop_database(server, name)
+                drop_database(server, name)
         shutil.rmtree(var_dir, ignore_errors=True)
     print("\n=== all scales ===")
     _print_report(results, args)
@@ -179,41 +180,11 @@ def _tag(scale: float) -> str:
 # --- the database ---------------------------------------------------------------------------
 
 
-def _admin_connection(server: str):
-    import psycopg2
-
-    parsed = urlparse(server)
-    conn = psycopg2.connect(
-        host=parsed.hostname,
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password or None,
-        dbname="postgres",
-    )
-    conn.autocommit = True
-    return conn
-
-
-def _recreate_database(server: str, name: str) -> None:
-    conn = _admin_connection(server)
-    with conn.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-
-
-def _drop_database(server: str, name: str) -> None:
-    conn = _admin_connection(server)
-    with conn.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    conn.close()
-
-
 def _use_database(server: str, name: str) -> None:
     from django.db import connection
 
     connection.close()
-    _recreate_database(server, name)
+    recreate_database(server, name)
     connection.settings_dict["NAME"] = name
     os.environ["DATABASE_URL"] = f"{server.rstrip('/')}/{name}"
 
